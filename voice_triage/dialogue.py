@@ -1,0 +1,300 @@
+"""The conversation as a pure state machine: text in, events out, no I/O.
+
+Order: describe -> where (if unknown) -> red-flag questions -> follow-ups that would change
+the outcome -> result -> offer a clinician summary. A red flag at any point escalates at once.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Union
+
+from .assessment import Assessment, spoken_lines
+from .brain import Brain
+from .facts import LEVELS, UNSURE, Facts
+from .intent import IntentMatch
+from .rules import Question
+from .summary import clinician_summary
+
+MAX_REPROMPTS = 2
+"""After this many unclear answers the question is left as unknown."""
+MAX_FOLLOW_UPS = 6
+"""Follow-up questions after the red flags: enough to rank, few enough to bear."""
+DESCRIBE = Question("description", "Please tell me what you are feeling, and where in your leg or foot.", "free")
+SUMMARY_OFFER = Question("summary_offer", "Would you like a summary you can show a doctor?", "yes_no")
+HELP = ("You can describe your symptoms in your own words, or answer yes, no, or not sure. "
+        "You can also say: repeat, go back, I meant no, start over, skip, or stop.")
+
+
+@dataclass(frozen=True)
+class Say:
+    """The assistant speaks and expects no answer."""
+
+    text: str
+    """What it says."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The assistant asks a question and waits for one answer."""
+
+    text: str
+    """The question."""
+    expect: str
+    """`yes_no`, `free` or `choice`."""
+    choices: tuple[str, ...] = ()
+    """For `choice`: the options, as words."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """An assessment was reached (again, if it changed)."""
+
+    assessment: Assessment
+    """The assessment."""
+
+
+@dataclass(frozen=True)
+class End:
+    """The conversation is over."""
+
+
+Event = Union[Say, Ask, Result, End]
+
+
+@dataclass
+class _Step:
+    """An answered question, kept so that "go back" can undo it."""
+
+    question: Question
+    facts: Facts
+    asked: dict[str, str]
+
+
+@dataclass
+class Dialogue:
+    """One conversation. Feed `hear()` each utterance; `finish()` at end of input."""
+
+    brain: Brain
+    """Understanding and rules."""
+    facts: Facts = field(default_factory=dict)
+    """What is known so far."""
+    asked: dict[str, str] = field(default_factory=dict)
+    """Question fact -> the person's answer, in order."""
+    said: list[str] = field(default_factory=list)
+    """Everything the person said, verbatim."""
+    pending: Question | None = None
+    """The question awaiting an answer."""
+    done: bool = False
+    """The conversation has ended."""
+    summary_shown: bool = False
+    """The clinician summary has been given."""
+    _history: list[_Step] = field(default_factory=list)
+    _reprompts: int = 0
+    _follow_ups: int = 0
+    _last_ask: Ask | None = None
+    _last_result: tuple | None = None
+
+    # -- public ------------------------------------------------------------------------
+
+    def start(self) -> list[Event]:
+        """The opening: disclaimer and the first question."""
+        return [Say(self.brain.rules.disclaimer), self._ask(DESCRIBE)]
+
+    def hear(self, text: str) -> list[Event]:
+        """Handle one utterance (a typed line or a recognised phrase)."""
+        if self.done:
+            return []
+        text = text.strip()
+        if text:
+            self.said.append(text)
+        intent = self.brain.intents.recognize(text) if text else None
+        if intent and intent.whole and intent.name in _COMMANDS:
+            return _COMMANDS[intent.name](self, intent)
+        return self._answer(text, intent)
+
+    def _answer(self, text: str, intent: IntentMatch | None) -> list[Event]:
+        before = copy.deepcopy(self.facts)
+        _, changed = self.brain.read(self.facts, text)
+        question = self.pending
+        if question is SUMMARY_OFFER:
+            return self._summary_answer(intent, changed)
+        if question is not None and self._take_answer(question, intent, text, changed):
+            self._history.append(_Step(question, before, dict(self.asked)))
+            self.asked.setdefault(question.fact, text)
+            return self._next()
+        if changed:
+            return self._next()  # other facts: re-plan (a red flag may have fired)
+        return self._reprompt(question or DESCRIBE)
+
+    def finish(self) -> list[Event]:
+        """End of input (EOF, Ctrl-C, stop): give the result so far and end."""
+        if self.done:
+            return []
+        events: list[Event] = []
+        if self.said:
+            events.append(Result(self.assessment()))
+        self.done = True
+        return events + [End()]
+
+    def assessment(self) -> Assessment:
+        """The assessment of what is known now."""
+        return self.brain.triage.assess(self.facts, frozenset(self.asked))
+
+    def summary(self) -> str:
+        """The clinician summary (Markdown)."""
+        return clinician_summary(self.brain.rules, self.facts, self.asked, self.said, self.assessment())
+
+    # -- flow --------------------------------------------------------------------------
+
+    def _ask(self, question: Question) -> Ask:
+        self.pending = question
+        self._reprompts = 0
+        self._last_ask = Ask(question.text, question.expect, tuple(c.replace("_", " ") for c in question.choices))
+        return self._last_ask
+
+    def _next(self) -> list[Event]:
+        """After new facts: escalate on a red flag, else ask the next question, else conclude."""
+        triage = self.brain.triage
+        fired = triage.red_flags(self.facts)
+        if fired and max(LEVELS.index(level) for _, level, _ in fired) >= LEVELS.index("emergency"):
+            return self._conclude(final=True)
+        for question in triage.open_questions(self.facts, frozenset(self.asked)):
+            if fired and question.red_flag is None:
+                continue  # a red flag has fired: only the other warning signs still matter
+            if question.red_flag is None and not question.always_if_unknown:
+                if self._follow_ups >= MAX_FOLLOW_UPS:
+                    break
+                self._follow_ups += 1
+            if question.red_flag and not any(q.fact in self.asked for q in self.brain.rules.screening):
+                return [Say("Thank you. First, a few questions about warning signs."), self._ask(question)]
+            return [self._ask(question)]
+        return self._conclude(final=False)
+
+    def _conclude(self, final: bool) -> list[Event]:
+        assessment = self.assessment()
+        self._last_result = assessment.outcome()
+        events: list[Event] = [Result(assessment)]
+        events += [Say(line) for line in spoken_lines(assessment)]
+        if final:
+            self.done = True
+            return events + [End()]
+        return events + [self._ask(SUMMARY_OFFER)]
+
+    def _take_answer(self, question: Question, intent: IntentMatch | None, text: str, changed: list[str]) -> bool:
+        """Apply an answer to the pending question; False if it didn't answer it."""
+        if question is DESCRIBE:
+            return bool(changed)
+        if question.fact in changed or (question.fact == "regions" and "regions_absent" in changed):
+            return True
+        name = intent.name if intent else None
+        if name in ("Unsure", "Next"):
+            self.facts[question.fact] = UNSURE if question.red_flag else self.facts.get(question.fact)
+            return True
+        if name in ("Affirm", "Deny"):
+            yes = name == "Affirm"
+            if question.expect == "yes_no":
+                self.facts[question.fact] = yes
+                return True
+            mapped = question.answers.get("yes" if yes else "no")
+            if mapped is not None:
+                self.facts[question.fact] = mapped
+                return True
+        if question.expect == "choice" and question.fact == "back_pain" and text:
+            # "only years ago": read the answer as if it named its topic
+            probe: Facts = {}
+            self.brain.read(probe, f"back pain {text}")
+            if probe.get("back_pain"):
+                self.facts["back_pain"] = probe["back_pain"]
+                return True
+        return False
+
+    def _reprompt(self, question: Question) -> list[Event]:
+        self._reprompts += 1
+        if self._reprompts > MAX_REPROMPTS:
+            self.asked[question.fact] = "(no clear answer)"
+            if question.red_flag:
+                self.facts[question.fact] = UNSURE  # an unanswered warning sign is not a "no"
+            return [Say("Let's move on.")] + self._next()
+        hint = {"yes_no": "Please answer yes, no, or not sure.",
+                "choice": "Please choose one: " + ", ".join(c.replace("_", " ") for c in question.choices) + ".",
+                "free": "Could you say that another way?"}[question.expect]
+        if question is DESCRIBE:
+            hint = "I didn't catch any symptoms. For example: tingling on the outside of my left leg and the top of my foot."
+        return [Say("Sorry, I didn't understand. " + hint), self._reask()]
+
+    def _reask(self) -> Ask:
+        assert self._last_ask is not None
+        return self._last_ask
+
+    def _summary_answer(self, intent: IntentMatch | None, changed: list[str]) -> list[Event]:
+        events: list[Event] = []
+        if changed:
+            assessment = self.assessment()
+            if assessment.outcome() != self._last_result:
+                return [Say("Thank you, that changes my assessment.")] + self._conclude(
+                    final=LEVELS.index(assessment.level) >= LEVELS.index("emergency"))
+        name = intent.name if intent else None
+        if name not in ("Affirm", "Deny"):
+            if changed:
+                return [Say("Thank you, I've noted that."), self._reask()]
+            return self._reprompt(SUMMARY_OFFER) if self._reprompts < MAX_REPROMPTS else self.finish()
+        if name == "Affirm":
+            self.summary_shown = True
+            events.append(Say(self.summary()))
+        self.done = True
+        return events + [Say("Take care."), End()]
+
+    # -- commands ----------------------------------------------------------------------
+
+    def _help(self, _: IntentMatch) -> list[Event]:
+        return [Say(HELP), self._reask()] if self._last_ask else [Say(HELP)]
+
+    def _repeat(self, _: IntentMatch) -> list[Event]:
+        return [self._reask()] if self._last_ask else []
+
+    def _go_back(self, _: IntentMatch) -> list[Event]:
+        if not self._history:
+            return [Say("We're at the first question."), self._reask()]
+        step = self._history.pop()
+        self.facts, self.asked = step.facts, step.asked
+        return [Say("Let's go back."), self._ask(step.question)]
+
+    def _correct(self, intent: IntentMatch) -> list[Event]:
+        answer = IntentMatch("Affirm" if intent.name == "CorrectToYes" else "Deny", 1.0, True)
+        if not self._history:
+            return self._answer("", answer)
+        step = self._history.pop()
+        self.facts, self.asked = step.facts, step.asked
+        self.pending = step.question
+        return [Say("Thanks, I've changed that.")] + self._answer("", answer)
+
+    def _start_over(self, _: IntentMatch) -> list[Event]:
+        brain = self.brain
+        self.__init__(brain)  # type: ignore[misc]
+        return [Say("Starting again.")] + self.start()
+
+    def _stop(self, _: IntentMatch) -> list[Event]:
+        return [Say("Stopping here.")] + self.finish()
+
+    def _skip(self, intent: IntentMatch) -> list[Event]:
+        if self.pending is None or self.pending in (DESCRIBE, SUMMARY_OFFER):
+            return self._reprompt(self.pending) if self.pending else []
+        question = self.pending
+        self._take_answer(question, intent, "", [])
+        self._history.append(_Step(question, copy.deepcopy(self.facts), dict(self.asked)))
+        self.asked[question.fact] = "(skipped)"
+        return self._next()
+
+
+_COMMANDS = {
+    "Help": Dialogue._help,
+    "Repeat": Dialogue._repeat,
+    "GoBack": Dialogue._go_back,
+    "CorrectToNo": Dialogue._correct,
+    "CorrectToYes": Dialogue._correct,
+    "StartOver": Dialogue._start_over,
+    "Stop": Dialogue._stop,
+    "Next": Dialogue._skip,
+}

@@ -1,0 +1,83 @@
+"""Load the language data and the rule book once, with a compiled cache for a fast start."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .data import DataErrors, data_files, data_root
+from .language import Language, compile_language
+from .rules import RuleBook, load_rulebook
+
+CACHE_ENV = "VOICE_TRIAGE_CACHE"
+_COMPILER_MODULES = ("language.py", "rules.py", "normalize.py", "data.py")
+
+
+@dataclass
+class Knowledge:
+    """What the assistant knows: the language of intents/ and the rules of rules/."""
+
+    language: Language
+    """Compiled intents, lexicons and cues."""
+    rules: RuleBook
+    """The triage rule book."""
+
+
+def compile_knowledge(root: Path) -> Knowledge:
+    """Build from the YAML files (slow: hassil expands every template)."""
+    language = compile_language(root)
+    rules = load_rulebook(root / "rules" / "triage.yaml", root, language)
+    return Knowledge(language, rules)
+
+
+def _fingerprint(root: Path) -> str:
+    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
+    here = Path(__file__).parent
+    for path in [*data_files(root), *(here / m for m in _COMPILER_MODULES)]:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cache_dir() -> Path:
+    """$VOICE_TRIAGE_CACHE, else the user cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voice-triage"
+
+
+def load_knowledge(root: Path | None = None, use_cache: bool = True) -> Knowledge:
+    """The knowledge base; raises DataError/DataErrors (with file:line) when the data is broken."""
+    root = root or data_root()
+    if not (root / "intents").is_dir() or not (root / "rules").is_dir():
+        raise DataErrors([_missing(root)])
+    if not use_cache:
+        return compile_knowledge(root)
+    cached = cache_dir() / f"knowledge-{_fingerprint(root)}.pickle"
+    try:
+        with cached.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    knowledge = compile_knowledge(root)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cached)
+    except OSError:
+        pass  # a read-only home still works, just more slowly
+    return knowledge
+
+
+def _missing(root: Path):
+    from .data import DataError
+
+    return DataError(str(root), 0, "no intents/ and rules/ folders here (set VOICE_TRIAGE_DATA to the data folder)")

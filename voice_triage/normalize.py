@@ -1,0 +1,102 @@
+"""Text to tokens: lower case, contractions, and fuzzy repair of misheard or mistyped words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+CLAUSE_BREAK = re.compile(r"[.,;:!?()\n]+|\s[-–—]\s")
+REPLACED_CONFIDENCE = 0.95
+"""A listed mishearing is very likely what was meant, but not certainly."""
+MAX_CHARS = 2000
+"""Longer input is cut: nobody describes a tingling foot in more words than this."""
+
+# "it's", "he's" carry meaning for the context cues; other "'s" is a possessive or "is".
+_KEEP_APOSTROPHE_S = {"it's", "he's", "she's", "that's", "what's", "there's", "let's", "who's"}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens; curly quotes count as apostrophes."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
+    return TOKEN.findall(text)
+
+
+def clauses(text: str) -> list[str]:
+    """Split at punctuation: context cues don't reach across a clause."""
+    text = unicodedata.normalize("NFKC", text)
+    return [part for part in CLAUSE_BREAK.split(text) if part.strip()]
+
+
+def strip_possessive(token: str) -> str:
+    """'back's' -> 'back' for matching; "it's" stays."""
+    if token.endswith("'s") and token not in _KEEP_APOSTROPHE_S:
+        return token[:-2]
+    return token
+
+
+def fuzzy_cutoff(word: str) -> float:
+    """How close a word must be to a known one to be repaired; short words need more care."""
+    if len(word) <= 3:
+        return 101.0  # never: too many real three-letter words
+    if len(word) == 4:
+        return 75.0
+    return 80.0
+
+
+@dataclass
+class WordRepairer:
+    """Maps an unknown word to the closest domain word (rapidfuzz), caching each answer."""
+
+    vocabulary: list[str]
+    """Every word the language data uses."""
+    keep: frozenset[str]
+    """Real words that must not be 'repaired' into domain words."""
+    replacements: dict[tuple[str, ...], tuple[str, ...]]
+    """Known mishearings, word sequences to word sequences."""
+    _known: frozenset[str] = field(init=False)
+    _cache: dict[str, tuple[str, float]] = field(init=False, default_factory=dict)
+    _longest_replacement: int = field(init=False, default=1)
+
+    def __post_init__(self) -> None:
+        self._known = frozenset(self.vocabulary) | self.keep
+        self._longest_replacement = max((len(k) for k in self.replacements), default=1)
+
+    def repair(self, word: str) -> tuple[str, float]:
+        """The word as meant, with a confidence from 0 to 1."""
+        if word in self._known or strip_possessive(word) in self._known or word.isdigit():
+            return word, 1.0
+        cutoff = fuzzy_cutoff(word)
+        if cutoff > 100:
+            return word, 1.0
+        cached = self._cache.get(word)
+        if cached is None:
+            best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio,
+                                      score_cutoff=cutoff)
+            cached = (best[0], best[1] / 100.0) if best else (word, 1.0)
+            if len(self._cache) < 50_000:
+                self._cache[word] = cached
+        return cached
+
+    def apply(self, tokens: list[str]) -> tuple[list[str], list[float]]:
+        """Replace known mishearings, then repair each remaining word."""
+        out: list[str] = []
+        confidence: list[float] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest_replacement, len(tokens) - i), 0, -1):
+                replacement = self.replacements.get(tuple(tokens[i:i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
+                    confidence.extend([REPLACED_CONFIDENCE] * len(replacement))
+                    i += size
+                    break
+            else:
+                word, score = self.repair(tokens[i])
+                out.append(word)
+                confidence.append(score)
+                i += 1
+        return out, confidence

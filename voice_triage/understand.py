@@ -1,0 +1,204 @@
+"""Utterance -> fact mentions with confidence, polarity, time and experiencer (ConText-style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .duration import parse_duration
+from .language import Language, Phrase
+from .normalize import MAX_CHARS, clauses, strip_possessive, tokenize
+
+_END = ""
+MAX_SKIPS = 2
+"""Transparent words allowed inside one phrase ("top of my right foot")."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One fact as said, before it is resolved."""
+
+    fact: str
+    """Fact id."""
+    value: Any
+    """The value the phrase names."""
+    polarity: str
+    """`affirmed`, `negated` or `unsure`."""
+    historical: bool
+    """Said of the past ("used to", "years ago")."""
+    experiencer: str
+    """`patient`, or the other person's word ("mum")."""
+    confidence: float
+    """0..1: 1 for an exact match, lower when words were repaired."""
+    text: str
+    """The words as heard."""
+    start: int = 0
+    """Index of its first word in Understanding.tokens."""
+
+
+@dataclass
+class Understanding:
+    """Everything found in one utterance."""
+
+    mentions: list[Mention]
+    """Fact mentions, in order."""
+    duration_days: int | None
+    """How long the symptoms have lasted, when said."""
+    proxy: str | None
+    """Set when the person describes someone else ("dad")."""
+    tokens: list[str]
+    """The repaired words."""
+    truncated: bool = False
+    """The input was longer than MAX_CHARS and was cut."""
+
+
+class Understander:
+    """Finds facts in text using the compiled language data."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.cues = language.cues
+        self._trie: dict = {}
+        for phrase in language.phrases:
+            node = self._trie
+            for token in phrase.tokens:
+                node = node.setdefault(token, {})
+            node.setdefault(_END, []).append(phrase)
+        self._cue_index: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        for group in ("negation_before", "negation_after", "history_before", "history_after",
+                      "uncertainty", "other", "terminators"):
+            index: dict[str, list[tuple[str, ...]]] = {}
+            for cue in sorted(getattr(self.cues, group), key=len, reverse=True):
+                index.setdefault(cue[0], []).append(cue)
+            self._cue_index[group] = index
+        self._proxy_index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for pattern, person in self.cues.proxy:
+            self._proxy_index.setdefault(pattern[0], []).append((pattern, person))
+
+    def understand(self, text: str, proxy: str | None = None) -> Understanding:
+        """Read one utterance. `proxy` carries over who the patient is from earlier turns."""
+        truncated = len(text) > MAX_CHARS
+        text = text[:MAX_CHARS]
+        tokens: list[str] = []
+        confidence: list[float] = []
+        clause_of: list[int] = []
+        for number, clause in enumerate(clauses(text)):
+            words, scores = self.language.repairer.apply(tokenize(clause))
+            tokens += words
+            confidence += scores
+            clause_of += [number] * len(words)
+        proxy = self._find_proxy(tokens) or proxy
+        segment_of = self._segments(tokens, clause_of)
+        cue_spans = {group: self._find(tokens, group) for group in self._cue_index}
+        mentions = [self._contextualise(phrase, start, end, tokens, confidence, segment_of, cue_spans, proxy)
+                    for phrase, start, end in self._match(tokens)]
+        duration = self._duration(tokens, segment_of, mentions)
+        return Understanding(mentions, duration, proxy, tokens, truncated)
+
+    # -- matching -------------------------------------------------------------------
+
+    def _match(self, tokens: list[str]) -> list[tuple[Phrase, int, int]]:
+        """Every phrase found, as (phrase, first token, end token), shorter shadows removed."""
+        stop, transparent = self.cues.stop_words, self.cues.transparent_words
+        content = [(i, strip_possessive(t)) for i, t in enumerate(tokens) if strip_possessive(t) not in stop]
+        found: list[tuple[Phrase, int, int, int]] = []  # phrase, start, end, content length
+        for k, (_, word) in enumerate(content):
+            first = self._trie.get(word)
+            if first is None:
+                continue
+            stack = [(first, k + 1, 0)]
+            while stack:
+                node, j, skips = stack.pop()
+                for phrase in node.get(_END, ()):
+                    found.append((phrase, content[k][0], content[j - 1][0] + 1, j - k))
+                if j < len(content):
+                    child = node.get(content[j][1])
+                    if child is not None:
+                        stack.append((child, j + 1, skips))
+                    if content[j][1] in transparent and skips < MAX_SKIPS:
+                        stack.append((node, j + 1, skips + 1))
+        lexicons = self.language.lexicons
+        kept = []
+        for phrase, start, end, size in found:
+            shadowed = any(
+                s <= start and end <= e and n > size and (
+                    other.fact == phrase.fact
+                    or not (lexicons[other.fact].overlaps or lexicons[phrase.fact].overlaps))
+                for other, s, e, n in found)
+            if not shadowed and (phrase, start, end) not in kept:
+                kept.append((phrase, start, end))
+        kept.sort(key=lambda item: item[1])
+        return kept
+
+    def _find(self, tokens: list[str], group: str) -> list[tuple[int, int]]:
+        index = self._cue_index[group]
+        spans = []
+        for i, token in enumerate(tokens):
+            for cue in index.get(token, ()):
+                if tuple(tokens[i:i + len(cue)]) == cue:
+                    spans.append((i, i + len(cue)))
+                    break
+        return spans
+
+    def _find_proxy(self, tokens: list[str]) -> str | None:
+        for i, token in enumerate(tokens):
+            for pattern, person in self._proxy_index.get(token, ()):
+                if tuple(tokens[i:i + len(pattern)]) == pattern:
+                    return person
+        return None
+
+    def _segments(self, tokens: list[str], clause_of: list[int]) -> list[int]:
+        """Number each token's stretch of text: a new one at each clause or terminator."""
+        starts = {start for start, _ in self._find(tokens, "terminators")}
+        segment, out = 0, []
+        for i in range(len(tokens)):
+            if i in starts or (i and clause_of[i] != clause_of[i - 1]):
+                segment += 1
+            out.append(segment)
+        return out
+
+    # -- context ----------------------------------------------------------------------
+
+    def _contextualise(self, phrase: Phrase, start: int, end: int, tokens: list[str], confidence: list[float],
+                       segment_of: list[int], cue_spans: dict[str, list[tuple[int, int]]], proxy: str | None) -> Mention:
+        window, segment = self.cues.window, segment_of[start]
+
+        def before(group: str) -> bool:
+            return any(e <= start and start - e <= window and segment_of[s] == segment and segment_of[e - 1] == segment
+                       for s, e in cue_spans[group])
+
+        def after(group: str) -> bool:
+            return any(s >= end and s - end <= window and segment_of[s] == segment for s, _ in cue_spans[group])
+
+        if before("uncertainty") or after("uncertainty"):
+            polarity = "unsure"
+        elif before("negation_before") or after("negation_after"):
+            polarity = "negated"
+        else:
+            polarity = "affirmed"
+        historical = before("history_before") or after("history_after")
+        experiencer = "patient"
+        for s, e in cue_spans["other"]:
+            person = " ".join(tokens[s:e])
+            if segment_of[s] == segment and person != proxy:
+                experiencer = person
+                break
+        return Mention(phrase.fact, phrase.value, polarity, historical, experiencer,
+                       min(confidence[start:end]), " ".join(tokens[start:end]), start)
+
+    def _duration(self, tokens: list[str], segment_of: list[int], mentions: list[Mention]) -> int | None:
+        """The symptom's duration; a duration said of back pain or an old injury is skipped."""
+        by_segment: dict[int, list[int]] = {}
+        for i, segment in enumerate(segment_of):
+            by_segment.setdefault(segment, []).append(i)
+        symptom_facts = {"regions", "sensations", "onset"}
+        for segment, indexes in sorted(by_segment.items()):
+            words = [tokens[i] for i in indexes]
+            parsed = parse_duration(words)
+            if parsed is None:
+                continue
+            about = {m.fact for m in mentions if segment_of[m.start] == segment}
+            if about and not about & symptom_facts:
+                continue
+            return parsed[0]
+        return None
