@@ -14,6 +14,7 @@ from .assessment import Assessment, spoken_lines
 from .brain import Brain
 from .facts import LEVELS, UNSURE, Facts
 from .intent import IntentMatch
+from .normalize import tokenize
 from .rules import Question
 from .summary import clinician_summary
 
@@ -200,6 +201,12 @@ class Dialogue:
             mapped = question.answers.get("yes" if yes else "no")
             if mapped is not None:
                 self.facts[question.fact] = mapped
+                return True
+        if question.expect == "choice" and text:
+            words = set(self.brain.understander.language.repairer.apply(tokenize(text))[0])
+            named = [c for c in question.choices if set(c.split("_")) <= words]
+            if len(named) == 1:
+                self.facts[question.fact] = named[0]
                 return True
         if question.expect == "choice" and question.fact == "back_pain" and text:
             # "only years ago": read the answer as if it named its topic

@@ -67,3 +67,9 @@ def parse_duration(tokens: list[str], today: dt.date | None = None) -> tuple[int
             days += unit / 2
         return int(round(days)), i
     return None
+
+
+def duration_words() -> set[str]:
+    """Words the duration parser reads; fuzzy repair must leave them alone ("three" is not "there")."""
+    words = set(NUMBER_WORDS) | set(UNIT_DAYS) | set(WEEKDAYS) | set(MONTHS) | FILLERS | {"since", "ago", "for"}
+    return words | {w for phrase in FIXED for w in phrase}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from .language import Language
 from .normalize import MAX_CHARS, tokenize
@@ -14,7 +15,7 @@ ANSWERS = ("Affirm", "Deny", "Unsure", "CorrectToNo", "CorrectToYes")
 FUZZY_CUTOFF = 82.0
 """Below this a fuzzy match is no match: better to ask again than to guess."""
 MIN_FUZZY_CHARS = 6
-"""Very short input must match exactly: "top" is not "stop"."""
+"""Shorter input is matched word by word, one typing slip at most ("noo", "hepl")."""
 MAX_FUZZY_WORDS = 8
 """Longer input is a description, not a command."""
 MAX_PREFIX_WORDS = 5
@@ -37,27 +38,41 @@ class IntentRecognizer:
 
     def __init__(self, language: Language) -> None:
         self._repair = language.repairer.apply
+        self._known = frozenset(language.repairer.vocabulary) | language.repairer.keep
         self._exact: dict[str, str] = {}
         for name, sentence in language.sentences:
             self._exact.setdefault(sentence, name)
         self._choices = list(self._exact)
+        self._single_words = [s for s in self._choices if " " not in s and len(s) >= 2]
 
     def recognize(self, text: str) -> IntentMatch | None:
         """The intent of the utterance, or None."""
-        words, _ = self._repair(tokenize(text[:MAX_CHARS]))
+        raw = tokenize(text[:MAX_CHARS])
+        words, _ = self._repair(raw)
         if not words:
             return None
-        joined = " ".join(words)
-        name = self._exact.get(joined)
+        name = self._exact.get(" ".join(words)) or self._exact.get(" ".join(raw))
         if name:
             return IntentMatch(name, 1.0, True)
         for size in range(min(MAX_PREFIX_WORDS, len(words) - 1), 0, -1):
             name = self._exact.get(" ".join(words[:size]))
             if name in ANSWERS:
                 return IntentMatch(name, 0.9, False)
-        if len(joined) < MIN_FUZZY_CHARS or len(words) > MAX_FUZZY_WORDS:
+        joined = " ".join(raw)
+        if len(raw) == 1 and len(joined) < MIN_FUZZY_CHARS:
+            return self._one_slip(joined)
+        if len(joined) < MIN_FUZZY_CHARS or len(raw) > MAX_FUZZY_WORDS:
             return None
         best = process.extractOne(joined, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best is None:
             return None
         return IntentMatch(self._exact[best[0]], best[1] / 100.0, True)
+
+    def _one_slip(self, word: str) -> IntentMatch | None:
+        """A short unknown word one edit from exactly one intent's word: "noo", "yse", "hepl"."""
+        if word in self._known or len(word) < 3:
+            return None  # "top" is a word of its own, not a slip for "stop"
+        names = {self._exact[w] for w in self._single_words if OSA.distance(word, w) <= 1}
+        if len(names) != 1:
+            return None
+        return IntentMatch(names.pop(), 0.8, True)

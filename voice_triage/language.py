@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import DataError, DataErrors, LineDict, LineList, display_path, line_of, load_yaml
+from .duration import duration_words
 from .normalize import WordRepairer, strip_possessive, tokenize
 
 LEXICON_TYPES = ("list", "choice", "flag")
@@ -297,6 +298,7 @@ def compile_language(root: Path) -> Language:
     words |= cues.stop_words | cues.transparent_words | cues.proxy_pronouns
     words |= {w for pattern, _ in cues.proxy for w in pattern}
     words |= {w for meant in replacements.values() for w in meant}
+    words |= duration_words()
     repairer = WordRepairer(sorted(words), keep, replacements)
     pairs = [(name, s) for name, sentences in intents.items() for s in sentences]
     return Language(phrases, lexicons, intents, cues, repairer, pairs)

@@ -71,6 +71,8 @@ class Understander:
             for cue in sorted(getattr(self.cues, group), key=len, reverse=True):
                 index.setdefault(cue[0], []).append(cue)
             self._cue_index[group] = index
+        # "my foot isn't cold": a negation skipped inside a phrase still negates it
+        self._inner_negations = frozenset(c for c in self.cues.negation_before if len(c) == 1)
         self._proxy_index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for pattern, person in self.cues.proxy:
             self._proxy_index.setdefault(pattern[0], []).append((pattern, person))
@@ -90,43 +92,45 @@ class Understander:
         proxy = self._find_proxy(tokens) or proxy
         segment_of = self._segments(tokens, clause_of)
         cue_spans = {group: self._find(tokens, group) for group in self._cue_index}
-        mentions = [self._contextualise(phrase, start, end, tokens, confidence, segment_of, cue_spans, proxy)
-                    for phrase, start, end in self._match(tokens)]
-        duration = self._duration(tokens, segment_of, mentions)
+        mentions = [self._contextualise(phrase, start, end, skipped, tokens, confidence, segment_of, cue_spans, proxy)
+                    for phrase, start, end, skipped in self._match(tokens)]
+        duration = self._duration(tokens, clause_of, segment_of, mentions)
         return Understanding(mentions, duration, proxy, tokens, truncated)
 
     # -- matching -------------------------------------------------------------------
 
-    def _match(self, tokens: list[str]) -> list[tuple[Phrase, int, int]]:
-        """Every phrase found, as (phrase, first token, end token), shorter shadows removed."""
+    def _match(self, tokens: list[str]) -> list[tuple[Phrase, int, int, tuple[str, ...]]]:
+        """Every phrase found, as (phrase, first token, end token, skipped words); shorter shadows removed."""
         stop, transparent = self.cues.stop_words, self.cues.transparent_words
         content = [(i, strip_possessive(t)) for i, t in enumerate(tokens) if strip_possessive(t) not in stop]
-        found: list[tuple[Phrase, int, int, int]] = []  # phrase, start, end, content length
+        found: list[tuple[Phrase, int, int, int, tuple[str, ...]]] = []  # + content length, skipped
         for k, (_, word) in enumerate(content):
             first = self._trie.get(word)
             if first is None:
                 continue
-            stack = [(first, k + 1, 0)]
+            stack: list[tuple[dict, int, tuple[str, ...], bool]] = [(first, k + 1, (), False)]
             while stack:
-                node, j, skips = stack.pop()
-                for phrase in node.get(_END, ()):
-                    found.append((phrase, content[k][0], content[j - 1][0] + 1, j - k))
+                node, j, skipped, just_skipped = stack.pop()
+                if not just_skipped:  # a phrase never ends on a skipped word
+                    for phrase in node.get(_END, ()):
+                        found.append((phrase, content[k][0], content[j - 1][0] + 1, j - k, skipped))
                 if j < len(content):
                     child = node.get(content[j][1])
                     if child is not None:
-                        stack.append((child, j + 1, skips))
-                    if content[j][1] in transparent and skips < MAX_SKIPS:
-                        stack.append((node, j + 1, skips + 1))
+                        stack.append((child, j + 1, skipped, False))
+                    if content[j][1] in transparent and len(skipped) < MAX_SKIPS:
+                        stack.append((node, j + 1, skipped + (content[j][1],), True))
+        # A longer phrase hides the shorter ones inside it ("fallen asleep" is not a fall),
+        # except that places and sides (overlaps: true) hide nothing of other facts.
         lexicons = self.language.lexicons
         kept = []
-        for phrase, start, end, size in found:
+        for phrase, start, end, size, skipped in found:
             shadowed = any(
-                s <= start and end <= e and n > size and (
-                    other.fact == phrase.fact
-                    or not (lexicons[other.fact].overlaps or lexicons[phrase.fact].overlaps))
-                for other, s, e, n in found)
-            if not shadowed and (phrase, start, end) not in kept:
-                kept.append((phrase, start, end))
+                s <= start and end <= e and n > size
+                and (other.fact == phrase.fact or not lexicons[other.fact].overlaps)
+                for other, s, e, n, _ in found)
+            if not shadowed and all(k[:3] != (phrase, start, end) for k in kept):
+                kept.append((phrase, start, end, skipped))
         kept.sort(key=lambda item: item[1])
         return kept
 
@@ -159,7 +163,8 @@ class Understander:
 
     # -- context ----------------------------------------------------------------------
 
-    def _contextualise(self, phrase: Phrase, start: int, end: int, tokens: list[str], confidence: list[float],
+    def _contextualise(self, phrase: Phrase, start: int, end: int, skipped: tuple[str, ...],
+                       tokens: list[str], confidence: list[float],
                        segment_of: list[int], cue_spans: dict[str, list[tuple[int, int]]], proxy: str | None) -> Mention:
         window, segment = self.cues.window, segment_of[start]
 
@@ -172,7 +177,7 @@ class Understander:
 
         if before("uncertainty") or after("uncertainty"):
             polarity = "unsure"
-        elif before("negation_before") or after("negation_after"):
+        elif before("negation_before") or after("negation_after") or any((w,) in self._inner_negations for w in skipped):
             polarity = "negated"
         else:
             polarity = "affirmed"
@@ -186,19 +191,21 @@ class Understander:
         return Mention(phrase.fact, phrase.value, polarity, historical, experiencer,
                        min(confidence[start:end]), " ".join(tokens[start:end]), start)
 
-    def _duration(self, tokens: list[str], segment_of: list[int], mentions: list[Mention]) -> int | None:
-        """The symptom's duration; a duration said of back pain or an old injury is skipped."""
-        by_segment: dict[int, list[int]] = {}
-        for i, segment in enumerate(segment_of):
-            by_segment.setdefault(segment, []).append(i)
+    def _duration(self, tokens: list[str], clause_of: list[int], segment_of: list[int],
+                  mentions: list[Mention]) -> int | None:
+        """The symptom's duration; one said of back pain or an old injury ("for years") is skipped."""
         symptom_facts = {"regions", "sensations", "onset"}
-        for segment, indexes in sorted(by_segment.items()):
-            words = [tokens[i] for i in indexes]
-            parsed = parse_duration(words)
-            if parsed is None:
-                continue
-            about = {m.fact for m in mentions if segment_of[m.start] == segment}
-            if about and not about & symptom_facts:
-                continue
-            return parsed[0]
+        first = 0
+        while first < len(tokens):
+            last = first
+            while last < len(tokens) and clause_of[last] == clause_of[first]:
+                last += 1
+            start = first
+            while (parsed := parse_duration(tokens[start:last])) is not None:
+                segment = segment_of[start + parsed[1]]
+                about = {m.fact for m in mentions if segment_of[m.start] == segment}
+                if not about or about & symptom_facts:
+                    return parsed[0]
+                start += parsed[1] + 1
+            first = last
         return None
