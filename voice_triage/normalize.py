@@ -48,8 +48,8 @@ def fuzzy_cutoff(word: str) -> float | None:
     if len(word) <= 3:
         return None
     if len(word) == 4:
-        return 0.75
-    return 0.8
+        return 0.74  # one slip in four letters (0.75), with room for rounding
+    return 0.79  # one slip in five letters (0.8), with room for rounding
 
 
 @dataclass
@@ -80,7 +80,7 @@ class WordRepairer:
         cached = self._cache.get(word)
         if cached is None:
             best = process.extractOne(word, self.vocabulary, scorer=OSA.normalized_similarity,
-                                      score_cutoff=cutoff - 1e-9)  # 1 - 1/5 is not exactly 0.8
+                                      score_cutoff=cutoff)
             cached = (best[0], best[1]) if best else (word, 1.0)
             if len(self._cache) < 50_000:
                 self._cache[word] = cached
