@@ -135,7 +135,9 @@ class Dialogue:
             return []
         events: list[Event] = []
         if self.said:
-            events.append(Result(self.assessment()))
+            assessment = self.assessment()
+            events.append(Result(assessment))
+            events += [Say(line) for line in spoken_lines(assessment)]
         self.done = True
         return events + [End()]
 

@@ -12,6 +12,8 @@ from .duration import duration_words
 from .normalize import WordRepairer, strip_possessive, tokenize
 
 LEXICON_TYPES = ("list", "choice", "flag")
+ANYONE = "someone else"
+"""Who the patient is when a proxy pattern names no one ("he has...")."""
 MAX_EXPANSIONS = 5000
 """A template that expands to more sentences than this is almost certainly a mistake."""
 
@@ -165,7 +167,7 @@ def compile_cues(path: Path, root: Path) -> Cues:
         for sentence in _expand(str(pattern).replace("{other}", placeholder), where, line):
             tokens = tuple(tokenize(sentence))
             if not any(placeholder in t for t in tokens):
-                proxy.append((tokens, "someone else"))
+                proxy.append((tokens, ANYONE))
                 continue
             for person in others:
                 if len(person) == 1:

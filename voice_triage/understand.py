@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .duration import parse_duration
-from .language import Language, Phrase
+from .language import ANYONE, Language, Phrase
 from .normalize import MAX_CHARS, clauses, strip_possessive, tokenize
 
 _END = ""
@@ -89,7 +89,9 @@ class Understander:
             tokens += words
             confidence += scores
             clause_of += [number] * len(words)
-        proxy = self._find_proxy(tokens) or proxy
+        found = self._find_proxy(tokens)
+        if found and (found != ANYONE or not proxy):  # "he has..." keeps the "dad" named earlier
+            proxy = found
         segment_of = self._segments(tokens, clause_of)
         cue_spans = {group: self._find(tokens, group) for group in self._cue_index}
         mentions = [self._contextualise(phrase, start, end, skipped, tokens, confidence, segment_of, cue_spans, proxy)
