@@ -33,11 +33,19 @@ def _number(token: str) -> float | None:
     return NUMBER_WORDS.get(token)
 
 
+_FIXED_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _phrase, _days in FIXED.items():
+    _FIXED_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _days))
+_TRIGGERS = frozenset(_FIXED_BY_FIRST) | frozenset(UNIT_DAYS) | {"since"}
+
+
 def parse_duration(tokens: list[str], today: dt.date | None = None) -> tuple[int, int] | None:
     """The first duration in the tokens as (days, token index), or None."""
+    if _TRIGGERS.isdisjoint(tokens):
+        return None
     today = today or dt.date.today()
     for i, token in enumerate(tokens):
-        for phrase, days in FIXED.items():
+        for phrase, days in _FIXED_BY_FIRST.get(token, ()):
             if tuple(tokens[i:i + len(phrase)]) == phrase:
                 return days, i
         if token == "since" and i + 1 < len(tokens):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .data import DataError, LineDict, display_path, line_of, load_yaml
 from .facts import LEVELS, UNSURE, Facts
@@ -164,58 +164,89 @@ FACT_LIST_KEYS = ("all_true", "any_true", "not_true", "all_false", "any_unsure",
 CONTEXT_KEYS = ("source_listed", "red_flags", "level_in")
 
 
+Test = Callable[[Facts, dict], bool]
+"""A compiled condition: (facts, context) -> holds."""
+
+
+def compile_condition(cond: dict) -> Test:
+    """Turn a validated condition into a closure (fast: the planner runs rules many times per turn)."""
+    tests = [_compile_one(key, arg) for key, arg in cond.items()]
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda facts, context: first(facts, context) and second(facts, context)
+    return lambda facts, context: all(test(facts, context) for test in tests)
+
+
 def holds(cond: dict, facts: Facts, context: dict | None = None) -> bool:
     """Whether every key of the condition holds for these facts."""
-    for key, arg in cond.items():
-        if not _holds_one(key, arg, facts, context or {}):
-            return False
-    return True
+    return compile_condition(cond)(facts, context or {})
 
 
-def _holds_one(key: str, arg: Any, facts: Facts, context: dict) -> bool:
+def _values(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _compile_one(key: str, arg: Any) -> Test:
+    # Flag facts hold True, False, "unsure" or None, so `True in values` is an exact test.
     if key == "all_true":
-        return all(facts.get(f) is True for f in arg)
+        return lambda f, c: all(v is True for v in map(f.get, arg))
     if key == "any_true":
-        return any(facts.get(f) is True for f in arg)
+        return lambda f, c: True in map(f.get, arg)
     if key == "not_true":
-        return not any(facts.get(f) is True for f in arg)
+        return lambda f, c: True not in map(f.get, arg)
     if key == "all_false":
-        return all(facts.get(f) is False for f in arg)
+        return lambda f, c: all(v is False for v in map(f.get, arg))
     if key == "any_unsure":
-        return any(facts.get(f) == UNSURE for f in arg)
+        return lambda f, c: UNSURE in map(f.get, arg)
     if key == "unknown":
-        return all(facts.get(f) is None for f in arg)
+        return lambda f, c: all(v is None for v in map(f.get, arg))
     if key in ("is", "is_not"):
-        matches = all(facts.get(f) in (v if isinstance(v, list) else [v]) for f, v in arg.items())
-        return matches if key == "is" else not any(
-            facts.get(f) in (v if isinstance(v, list) else [v]) for f, v in arg.items())
+        pairs = [(fact, _values(v)) for fact, v in arg.items()]
+        if len(pairs) == 1:
+            fact, allowed = pairs[0]
+            if key == "is":
+                return lambda f, c: f.get(fact) in allowed
+            return lambda f, c: f.get(fact) not in allowed
+        if key == "is":
+            return lambda f, c: all(f.get(fact) in allowed for fact, allowed in pairs)
+        return lambda f, c: not any(f.get(fact) in allowed for fact, allowed in pairs)
     if key in LIST_KEYS:
-        for fact, values in arg.items():
-            have = facts.get(fact) or []
-            if key == "any_in" and not any(v in values for v in have):
-                return False
-            if key == "only_in" and not (have and all(v in values for v in have)):
-                return False
-            if key == "none_in" and not (have and not any(v in values for v in have)):
-                return False
-        return True
+        if len(arg) != 1:
+            tests = [_compile_one(key, {fact: values}) for fact, values in arg.items()]
+            return lambda f, c: all(t(f, c) for t in tests)
+        ((fact, values),) = arg.items()
+        allowed = frozenset(values)
+        if key == "any_in":
+            return lambda f, c: not allowed.isdisjoint(f.get(fact) or ())
+        if key == "only_in":
+            return lambda f, c: bool(f.get(fact)) and allowed.issuperset(f[fact])
+        return lambda f, c: bool(f.get(fact)) and allowed.isdisjoint(f[fact])
     if key == "duration_over":
-        return facts.get("duration_days") is not None and facts["duration_days"] > arg
+        return lambda f, c: f.get("duration_days") is not None and f["duration_days"] > arg
     if key == "duration_at_most":
-        return facts.get("duration_days") is not None and facts["duration_days"] <= arg
-    if key == "any":
-        return any(holds(c, facts, context) for c in arg)
-    if key == "all":
-        return all(holds(c, facts, context) for c in arg)
+        return lambda f, c: f.get("duration_days") is not None and f["duration_days"] <= arg
+    if key in ("any", "all"):
+        parts = [compile_condition(sub) for sub in arg]
+        if key == "any":
+            return lambda f, c: any(p(f, c) for p in parts)
+        return lambda f, c: all(p(f, c) for p in parts)
     if key == "not":
-        return not holds(arg, facts, context)
+        inner = compile_condition(arg)
+        return lambda f, c: not inner(f, c)
     if key == "source_listed":
-        return any(s in context.get("sources", ()) for s in arg)
+        return lambda f, c: any(s in c.get("sources", ()) for s in arg)
     if key == "red_flags":
-        return bool(context.get("red_flags")) == (arg == "any")
+        return lambda f, c: bool(c.get("red_flags")) == (arg == "any")
     if key == "level_in":
-        return context.get("level") in arg
+        return lambda f, c: c.get("level") in arg
     raise KeyError(key)  # validation makes this unreachable
+
+
+def facts_in(cond: Any) -> set[str]:
+    """Every fact a condition reads."""
+    return _facts_in(cond)
 
 
 def _facts_in(cond: Any) -> set[str]:
@@ -226,6 +257,8 @@ def _facts_in(cond: Any) -> set[str]:
                 found |= set(arg)
             elif key in ("is", "is_not") + LIST_KEYS:
                 found |= set(arg)
+            elif key in ("duration_over", "duration_at_most"):
+                found.add("duration_days")
             elif key in ("any", "all"):
                 for c in arg:
                     found |= _facts_in(c)

@@ -73,9 +73,10 @@ class Understander:
             self._cue_index[group] = index
         # "my foot isn't cold": a negation skipped inside a phrase still negates it
         self._inner_negations = frozenset(c for c in self.cues.negation_before if len(c) == 1)
-        self._proxy_index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._proxy: dict[tuple[str, ...], str] = {}
         for pattern, person in self.cues.proxy:
-            self._proxy_index.setdefault(pattern[0], []).append((pattern, person))
+            self._proxy.setdefault(pattern, person)
+        self._proxy_lengths = sorted({len(p) for p in self._proxy}, reverse=True)
 
     def understand(self, text: str, proxy: str | None = None) -> Understanding:
         """Read one utterance. `proxy` carries over who the patient is from earlier turns."""
@@ -147,9 +148,10 @@ class Understander:
         return spans
 
     def _find_proxy(self, tokens: list[str]) -> str | None:
-        for i, token in enumerate(tokens):
-            for pattern, person in self._proxy_index.get(token, ()):
-                if tuple(tokens[i:i + len(pattern)]) == pattern:
+        for i in range(len(tokens)):
+            for size in self._proxy_lengths:
+                person = self._proxy.get(tuple(tokens[i:i + size]))
+                if person is not None:
                     return person
         return None
 
