@@ -158,6 +158,7 @@ def test_check_passes_on_the_real_data(cache_env):
     ("intents/cues.yaml", '    - "no"\n', "    - no\n", "is not text"),
     ("intents/lexicon/conditions.yaml", "type: flag", "type: maybe", "`type` must be one of"),
     ("intents/lexicon/onset.yaml", '"(gradually|gradual', '"(gradually|gradual]', "bad sentence template"),
+    ("rules/triage.yaml", "      fallback: true", "      fallbak: true", "unknown key `fallbak`"),
 ])
 def test_check_reports_file_and_line(broken_data, path, old, new, expected):
     root, env = broken_data

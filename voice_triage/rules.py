@@ -75,6 +75,8 @@ class LevelRule:
     """The reason, as told to the person."""
     cites: tuple[str, ...]
     """Sources."""
+    fallback: bool = False
+    """Its reason is given only when no other rule reached the same level."""
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,13 @@ class _Reader:
     def error(self, node: Any, message: str, key: Any = None) -> None:
         self.errors.append(DataError(self.where, line_of(node, key), message))
 
+    def only(self, node: Any, allowed: str) -> None:
+        """Report keys this kind of entry doesn't have (a typo would otherwise be ignored)."""
+        if isinstance(node, dict):
+            for key in node:
+                if key not in allowed.split():
+                    self.error(node, f"unknown key `{key}` (expected one of: {allowed})", key)
+
     def need(self, node: Any, key: str, kind: type, what: str) -> Any:
         value = node.get(key) if isinstance(node, dict) else None
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
@@ -353,6 +362,7 @@ class _Reader:
         return _plain(cond)
 
     def question(self, node: Any, red_flag: str | None = None) -> Question:
+        self.only(node, "fact text expect choices answers hypotheses covers always_if_unknown")
         expect = node.get("expect", "yes_no")
         if expect not in EXPECTS:
             self.error(node, f"`expect` must be one of {', '.join(EXPECTS)}", "expect")
@@ -380,6 +390,7 @@ class _Reader:
                 level_say[level] = say["say"]
         red_flags = []
         for node in doc.get("red_flags") or []:
+            self.only(node, "id name level source also fires_when escalate_when escalate_to question")
             flag_id = self.need(node, "id", str, "a red-flag id")
             questions = tuple(self.question(q, flag_id) for q in _as_list(node.get("question")))
             red_flags.append(RedFlag(
@@ -388,11 +399,16 @@ class _Reader:
                 self.condition(node["escalate_when"], node, "escalate_when") if "escalate_when" in node else None,
                 self.level(node, "escalate_to") if "escalate_to" in node else None))
         lr = doc.get("level_rules") or {}
+        for n in lr.get("rules") or []:
+            self.only(n, "id level source also section why when fallback")
         level_rules = [LevelRule(self.need(n, "id", str, "rule id"), self.level(n, "level"),
                                  self.condition(n.get("when"), n, "when"), self.need(n, "why", str, "reason"),
-                                 self.cites(n)) for n in lr.get("rules") or []]
+                                 self.cites(n), bool(n.get("fallback"))) for n in lr.get("rules") or []]
         sources = []
         for node in doc.get("sources") or []:
+            self.only(node, "id name source also section min_score evidence")
+            for e in node.get("evidence") or []:
+                self.only(e, "when weight says source also section")
             cites = self.cites(node)
             evidence = tuple(Evidence(self.condition(e.get("when"), e, "when"), int(self.need(e, "weight", int, "a number")),
                                       self.need(e, "says", str, "the reason"),
@@ -401,6 +417,8 @@ class _Reader:
             sources.append(SourceRule(self.need(node, "id", str, "source id"), self.need(node, "name", str, "name"),
                                       int(node.get("min_score", 1)), evidence, cites))
         questions = [self.question(n) for n in doc.get("questions") or []]
+        for n in doc.get("advice") or []:
+            self.only(n, "id source also section when text")
         advice = [Advice(self.need(n, "id", str, "advice id"), self.condition(n.get("when"), n, "when", True),
                          tuple(_as_list(n.get("text"))), self.cites(n)) for n in doc.get("advice") or []]
         self._unique([f.id for f in red_flags], "red flag")

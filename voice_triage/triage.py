@@ -90,6 +90,9 @@ class Triage:
                 level, reasons = rule.level, []
             if rule.level == level:
                 reasons.append(rule.why)
+        fallbacks = {r.why for r in self.rules.level_rules if r.fallback}
+        if any(reason not in fallbacks for reason in reasons):
+            reasons = [reason for reason in reasons if reason not in fallbacks]
         return level, reasons, applied
 
     def _ranked(self, state: _State) -> list[SourceFinding]:
