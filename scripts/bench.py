@@ -108,6 +108,12 @@ def bench_memory(env: dict) -> dict:
     return {"peak_rss_mb": usage.ru_maxrss / 1024}
 
 
+def _read(brain, text: str) -> dict:
+    facts: dict = {}
+    brain.read(facts, text)
+    return facts
+
+
 def bench_accuracy() -> dict:
     """Share of labelled utterances understood exactly right (the test fixtures)."""
     from test_facts import matches
@@ -146,7 +152,19 @@ def bench_accuracy() -> dict:
         if case.get("top"):
             top_n += 1
             top_ok += bool(assessment.sources) and assessment.sources[0].id == case["top"]
-    return {"facts": f"{facts_ok}/{facts_n} = {facts_ok / facts_n:.1%}",
+    held_out = {}
+    for name in ("untouched", "heldout"):
+        held = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())
+        facts_right = [all(matches(v, got.get(k)) for k, v in case["facts"].items())
+                       for case in held["facts"] for got in [_read(brain, case["text"])]]
+        intents_right = [(m := brain.intents.recognize(case["text"])) is not None and m.name == case["intent"]
+                         for case in held["intents"]]
+        held_out[f"{name} facts"] = f"{sum(facts_right)}/{len(facts_right)} = {sum(facts_right) / len(facts_right):.1%}"
+        held_out[f"{name} intents"] = f"{sum(intents_right)}/{len(intents_right)} = {sum(intents_right) / len(intents_right):.1%}"
+        held_out[f"{name} misses"] = [c["text"] for c, ok in zip(held["facts"] + held["intents"],
+                                                                 facts_right + intents_right) if not ok]
+    return {**held_out,
+            "facts": f"{facts_ok}/{facts_n} = {facts_ok / facts_n:.1%}",
             "intents": f"{intents_ok}/{intents_n} = {intents_ok / intents_n:.1%}",
             "red_flag_phrases": f"{red_ok}/{red_n} = {red_ok / red_n:.1%}",
             "vignette_level": f"{level_ok}/{len(vignettes)}", "vignette_top_source": f"{top_ok}/{top_n}"}

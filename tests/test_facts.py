@@ -43,3 +43,21 @@ def test_facts_are_understood(brain, lexicon, text, expected):
     brain.read(facts, text)
     wrong = {key: facts.get(key) for key, value in expected.items() if not matches(value, facts.get(key))}
     assert not wrong, f"{text!r}: expected {expected}, got {wrong} (all facts: {facts})"
+
+
+def test_heldout_set_meets_the_targets(brain):
+    """The tuned held-out set (tests/fixtures/heldout.yaml): facts >= 95%, intents >= 97%, warning signs 100%."""
+    held = load_fixture("heldout.yaml")
+    right, red = [], []
+    red_facts = {f for f in brain.rules.red_flag_facts if brain.lexicons.get(f) and brain.lexicons[f].kind == "flag"}
+    for case in held["facts"]:
+        facts: dict = {}
+        brain.read(facts, case["text"])
+        ok = all(matches(v, facts.get(k)) for k, v in case["facts"].items())
+        right.append(ok)
+        if set(case["facts"]) & red_facts:
+            red.append((ok, case["text"]))
+    intents = [(m := brain.intents.recognize(c["text"])) is not None and m.name == c["intent"] for c in held["intents"]]
+    assert sum(right) / len(right) >= 0.95
+    assert sum(intents) / len(intents) >= 0.97
+    assert all(ok for ok, _ in red), [text for ok, text in red if not ok]

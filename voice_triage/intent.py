@@ -19,6 +19,10 @@ MIN_FUZZY_CHARS = 6
 MAX_FUZZY_WORDS = 8
 """Longer input is a description, not a command."""
 MAX_PREFIX_WORDS = 5
+MAX_COMMAND_WORDS = 4
+"""A command may sit inside an utterance this short ("let me go back a step")."""
+NEGATIONS = frozenset({"no", "not", "don't", "dont", "never", "nothing"})
+"""Words that turn a command around: "I don't want to stop" is not "stop"."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,14 @@ class IntentRecognizer:
         self._exact: dict[str, str] = {}
         for name, sentence in language.sentences:
             self._exact.setdefault(sentence, name)
+        self._fillers = language.fillers
+        for name, sentence in language.sentences:  # the same sentences without filler words
+            core = " ".join(w for w in sentence.split() if w not in self._fillers)
+            if core:
+                self._exact.setdefault(core, name)
         self._choices = list(self._exact)
+        self._commands = sorted({(tuple(s.split()), n) for s, n in self._exact.items() if n not in ANSWERS},
+                                key=lambda item: -len(item[0]))
         self._single_words = [s for s in self._choices if " " not in s and len(s) >= 2]
 
     def recognize(self, text: str) -> IntentMatch | None:
@@ -51,13 +62,17 @@ class IntentRecognizer:
         words, _ = self._repair(raw)
         if not words:
             return None
-        name = self._exact.get(" ".join(words)) or self._exact.get(" ".join(raw))
+        core = " ".join(w for w in words if w not in self._fillers)
+        name = self._exact.get(" ".join(words)) or self._exact.get(" ".join(raw)) or self._exact.get(core)
         if name:
             return IntentMatch(name, 1.0, True)
         for size in range(min(MAX_PREFIX_WORDS, len(words) - 1), 0, -1):
             name = self._exact.get(" ".join(words[:size]))
             if name in ANSWERS:
                 return IntentMatch(name, 0.9, False)
+        inside = self._command_inside(core.split())
+        if inside:
+            return inside
         joined = " ".join(raw)
         if len(raw) == 1 and len(joined) < MIN_FUZZY_CHARS:
             return self._one_slip(joined)
@@ -67,6 +82,19 @@ class IntentRecognizer:
         if best is None:
             return None
         return IntentMatch(self._exact[best[0]], best[1] / 100.0, True)
+
+    def _command_inside(self, core: list[str]) -> IntentMatch | None:
+        """A command phrase that is most of a short utterance: "next one", "go back a step".
+
+        Not "it hurts when I stop walking": the command must be at least half of what is left.
+        """
+        if not core or len(core) > MAX_COMMAND_WORDS or NEGATIONS.intersection(core):
+            return None
+        for words, name in self._commands:
+            size = len(words)
+            if 2 * size >= len(core) and any(tuple(core[i:i + size]) == words for i in range(len(core) - size + 1)):
+                return IntentMatch(name, 0.8, True)
+        return None
 
     def _one_slip(self, word: str) -> IntentMatch | None:
         """A short unknown word one edit from exactly one intent's word: "noo", "yse", "hepl"."""

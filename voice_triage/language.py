@@ -76,6 +76,8 @@ class Cues:
     """Patterns saying the patient is someone else, with that person's word."""
     proxy_pronouns: frozenset[str]
     """he, she, his... (the patient, in a proxy conversation)."""
+    reporting: frozenset[str]
+    """'says', 'noticed': after a person's word, they report, they don't experience."""
     terminators: tuple[tuple[str, ...], ...]
     """Words that end a cue's reach."""
     stop_words: frozenset[str]
@@ -100,6 +102,8 @@ class Language:
     """Fuzzy word repair over the whole vocabulary."""
     sentences: list[tuple[str, str]] = field(default_factory=list)
     """(intent, sentence) pairs, for the fuzzy matcher."""
+    fillers: frozenset[str] = frozenset()
+    """Words with no intent ("can we go back"), dropped before intent matching."""
 
 
 def content_tokens(text: str, stop_words: frozenset[str]) -> tuple[str, ...]:
@@ -182,6 +186,7 @@ def compile_cues(path: Path, root: Path) -> Cues:
         other=others,
         proxy=tuple(proxy),
         proxy_pronouns=frozenset(_words(doc.get("proxy_pronouns", []), where, line_of(doc, "proxy_pronouns"))),
+        reporting=frozenset(_words(doc.get("reporting", []), where, line_of(doc, "reporting"))),
         terminators=_cue_tuples(doc["terminators"], where, line_of(doc, "terminators")),
         stop_words=frozenset(_words(doc["stop_words"], where, line_of(doc, "stop_words"))),
         transparent_words=frozenset(_words(doc["transparent_words"], where, line_of(doc, "transparent_words"))),
@@ -232,7 +237,7 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str]) -> tuple
     return lexicons, phrases
 
 
-def compile_intents(path: Path, root: Path) -> dict[str, list[str]]:
+def compile_intents(path: Path, root: Path) -> tuple[dict[str, list[str]], frozenset[str]]:
     doc = load_yaml(path, root)
     where = display_path(path, root)
     if not isinstance(doc, LineDict) or not isinstance(doc.get("intents"), LineDict):
@@ -247,7 +252,8 @@ def compile_intents(path: Path, root: Path) -> dict[str, list[str]]:
         for block in body["data"]:
             sentences += _expand(block.get("sentences", []), where, getattr(block, "line", line), rules)
         out[name] = [" ".join(tokenize(s)) for s in sentences]
-    return out
+    fillers = frozenset(_words(doc.get("filler_words") or [], where, line_of(doc, "filler_words")))
+    return out, fillers
 
 
 def compile_corrections(path: Path, root: Path) -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
@@ -287,20 +293,21 @@ def compile_language(root: Path) -> Language:
                 errors.append(DataError(lexicon.file, 1, f"fact `{lexicon.fact}` is also defined in {lexicons[lexicon.fact].file}"))
             lexicons[lexicon.fact] = lexicon
         phrases += compiled[1] if compiled else []
-    intents = attempt(compile_intents, intents_dir / "dialogue.yaml", root)
+    compiled_intents = attempt(compile_intents, intents_dir / "dialogue.yaml", root)
     corrections = attempt(compile_corrections, intents_dir / "corrections.yaml", root)
-    if errors or cues is None or intents is None or corrections is None:
+    if errors or cues is None or compiled_intents is None or corrections is None:
         raise DataErrors(errors)
+    intents, fillers = compiled_intents
     replacements, keep = corrections
     words = {w for p in phrases for w in p.tokens}
     words |= {w for sentences in intents.values() for s in sentences for w in s.split()}
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other, cues.terminators):
         words |= {w for cue in group for w in cue}
-    words |= cues.stop_words | cues.transparent_words | cues.proxy_pronouns
+    words |= cues.stop_words | cues.transparent_words | cues.proxy_pronouns | cues.reporting | fillers
     words |= {w for pattern, _ in cues.proxy for w in pattern}
     words |= {w for meant in replacements.values() for w in meant}
     words |= duration_words()
     repairer = WordRepairer(sorted(words), keep, replacements)
     pairs = [(name, s) for name, sentences in intents.items() for s in sentences]
-    return Language(phrases, lexicons, intents, cues, repairer, pairs)
+    return Language(phrases, lexicons, intents, cues, repairer, pairs, fillers)

@@ -189,7 +189,8 @@ class Understander:
         experiencer = "patient"
         for s, e in cue_spans["other"]:
             person = " ".join(tokens[s:e])
-            if segment_of[s] == segment and person != proxy:
+            reports = e < len(tokens) and tokens[e] in self.cues.reporting
+            if segment_of[s] == segment and person != proxy and not reports:
                 experiencer = person
                 break
         return Mention(phrase.fact, phrase.value, polarity, historical, experiencer,
