@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .data import DataErrors, data_files, data_root
-from .language import Language, compile_language
-from .rules import RuleBook, load_rulebook
+from .data import DataError, DataErrors, data_files, data_root
+from .language import Language
+from .rules import RuleBook
 
 CACHE_ENV = "VOICE_TRIAGE_CACHE"
-_COMPILER_MODULES = ("language.py", "rules.py", "normalize.py", "data.py")
+_COMPILER_MODULES = ("language.py", "language_loader.py", "rules.py", "rules_loader.py", "normalize.py",
+                     "duration.py", "data.py", "yamlfile.py")
 
 
 @dataclass
@@ -30,6 +31,9 @@ class Knowledge:
 
 def compile_knowledge(root: Path) -> Knowledge:
     """Build from the YAML files (slow: hassil expands every template)."""
+    from .language_loader import compile_language
+    from .rules_loader import load_rulebook
+
     language = compile_language(root)
     rules = load_rulebook(root / "rules" / "triage.yaml", root, language)
     return Knowledge(language, rules)
@@ -77,7 +81,5 @@ def load_knowledge(root: Path | None = None, use_cache: bool = True) -> Knowledg
     return knowledge
 
 
-def _missing(root: Path):
-    from .data import DataError
-
+def _missing(root: Path) -> DataError:
     return DataError(str(root), 0, "no intents/ and rules/ folders here (set VOICE_TRIAGE_DATA to the data folder)")

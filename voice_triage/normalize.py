@@ -64,11 +64,14 @@ class WordRepairer:
     """Known mishearings, word sequences to word sequences."""
     _known: frozenset[str] = field(init=False)
     _cache: dict[str, tuple[str, float]] = field(init=False, default_factory=dict)
-    _longest_replacement: int = field(init=False, default=1)
+    _replacement_sizes: dict[str, list[int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._known = frozenset(self.vocabulary) | self.keep
-        self._longest_replacement = max((len(k) for k in self.replacements), default=1)
+        for heard in self.replacements:  # by first word, longest first
+            self._replacement_sizes.setdefault(heard[0], []).append(len(heard))
+        for sizes in self._replacement_sizes.values():
+            sizes.sort(reverse=True)
 
     def repair(self, word: str) -> tuple[str, float]:
         """The word as meant, with a confidence from 0 to 1."""
@@ -92,7 +95,7 @@ class WordRepairer:
         confidence: list[float] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self._longest_replacement, len(tokens) - i), 0, -1):
+            for size in self._replacement_sizes.get(tokens[i], ()):
                 replacement = self.replacements.get(tuple(tokens[i:i + size]))
                 if replacement is not None:
                     out.extend(replacement)

@@ -11,6 +11,8 @@ from .normalize import MAX_CHARS, clauses, strip_possessive, tokenize
 
 _END = ""
 MAX_SKIPS = 2
+CUE_GROUPS = ("negation_before", "negation_after", "history_before", "history_after", "uncertainty", "other",
+              "terminators")
 """Transparent words allowed inside one phrase ("top of my right foot")."""
 
 
@@ -64,13 +66,13 @@ class Understander:
             for token in phrase.tokens:
                 node = node.setdefault(token, {})
             node.setdefault(_END, []).append(phrase)
-        self._cue_index: dict[str, dict[str, list[tuple[str, ...]]]] = {}
-        for group in ("negation_before", "negation_after", "history_before", "history_after",
-                      "uncertainty", "other", "terminators"):
-            index: dict[str, list[tuple[str, ...]]] = {}
-            for cue in sorted(getattr(self.cues, group), key=len, reverse=True):
-                index.setdefault(cue[0], []).append(cue)
-            self._cue_index[group] = index
+        # every cue of every group, by first word, longest first: one pass finds them all
+        self._cue_index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for group in CUE_GROUPS:
+            for cue in getattr(self.cues, group):
+                self._cue_index.setdefault(cue[0], []).append((group, cue))
+        for entries in self._cue_index.values():
+            entries.sort(key=lambda entry: -len(entry[1]))
         # "my foot isn't cold": a negation skipped inside a phrase still negates it
         self._inner_negations = frozenset(c for c in self.cues.negation_before if len(c) == 1)
         self._proxy: dict[tuple[str, ...], str] = {}
@@ -93,8 +95,8 @@ class Understander:
         found = self._find_proxy(tokens)
         if found and (found != ANYONE or not proxy):  # "he has..." keeps the "dad" named earlier
             proxy = found
-        segment_of = self._segments(tokens, clause_of)
-        cue_spans = {group: self._find(tokens, group) for group in self._cue_index}
+        cue_spans = self._find_cues(tokens)
+        segment_of = self._segments(tokens, clause_of, cue_spans["terminators"])
         mentions = [self._contextualise(phrase, start, end, skipped, tokens, confidence, segment_of, cue_spans, proxy)
                     for phrase, start, end, skipped in self._match(tokens)]
         duration = self._duration(tokens, clause_of, segment_of, mentions)
@@ -137,14 +139,15 @@ class Understander:
         kept.sort(key=lambda item: item[1])
         return kept
 
-    def _find(self, tokens: list[str], group: str) -> list[tuple[int, int]]:
-        index = self._cue_index[group]
-        spans = []
+    def _find_cues(self, tokens: list[str]) -> dict[str, list[tuple[int, int]]]:
+        """Where each group's cues occur, as (start, end) token spans (the longest cue per group and place)."""
+        spans: dict[str, list[tuple[int, int]]] = {group: [] for group in CUE_GROUPS}
         for i, token in enumerate(tokens):
-            for cue in index.get(token, ()):
-                if tuple(tokens[i:i + len(cue)]) == cue:
-                    spans.append((i, i + len(cue)))
-                    break
+            done: set[str] = set()
+            for group, cue in self._cue_index.get(token, ()):
+                if group not in done and tuple(tokens[i:i + len(cue)]) == cue:
+                    spans[group].append((i, i + len(cue)))
+                    done.add(group)
         return spans
 
     def _find_proxy(self, tokens: list[str]) -> str | None:
@@ -155,9 +158,9 @@ class Understander:
                     return person
         return None
 
-    def _segments(self, tokens: list[str], clause_of: list[int]) -> list[int]:
+    def _segments(self, tokens: list[str], clause_of: list[int], terminators: list[tuple[int, int]]) -> list[int]:
         """Number each token's stretch of text: a new one at each clause or terminator."""
-        starts = {start for start, _ in self._find(tokens, "terminators")}
+        starts = {start for start, _ in terminators}
         segment, out = 0, []
         for i in range(len(tokens)):
             if i in starts or (i and clause_of[i] != clause_of[i - 1]):

@@ -1,0 +1,217 @@
+"""Compile intents/ (YAML, hassil templates) into a Language, reporting file:line errors."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+from .data import DataError, DataErrors, LineDict, LineList, display_path, line_of
+from .duration import duration_words
+from .language import ANYONE, Cues, Language, Lexicon, Phrase, content_tokens
+from .normalize import WordRepairer, tokenize
+from .yamlfile import load_yaml
+
+LEXICON_TYPES = ("list", "choice", "flag")
+MAX_EXPANSIONS = 5000
+"""A template that expands to more sentences than this is almost certainly a mistake."""
+
+
+def _expand(templates: Any, where: str, line: int, rules: dict | None = None) -> list[str]:
+    """Expand hassil templates into plain sentences."""
+    from hassil import Intents  # slow import (~0.2 s): only on a cache miss
+    from hassil.sample import sample_intents
+
+    if isinstance(templates, str):
+        templates = [templates]
+    if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+        raise DataError(where, line, "expected a list of sentence templates (text)")
+    try:
+        intents = Intents.from_dict({"language": "en", "intents": {"X": {"data": [{"sentences": list(templates)}]}},
+                                     "expansion_rules": rules or {}})
+        out = [s for _, s in itertools.islice(sample_intents(intents), MAX_EXPANSIONS + 1)]
+    except Exception as exc:  # hassil raises plain Exceptions on bad templates
+        raise DataError(where, line, f"bad sentence template: {exc}") from None
+    if len(out) > MAX_EXPANSIONS:
+        raise DataError(where, line, f"template expands to more than {MAX_EXPANSIONS} sentences")
+    return [" ".join(s.split()) for s in out]
+
+
+def _words(items: Any, where: str, line: int) -> list[str]:
+    """A list of text items; YAML's bare yes/no/on/off are booleans, so they must be quoted."""
+    if not isinstance(items, list):
+        raise DataError(where, line, "expected a list")
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise DataError(where, line_of(items, index=i),
+                            f"{item!r} is not text: quote it (YAML reads bare yes/no/on/off as true/false)")
+    return items
+
+
+def _cue_tuples(items: Any, where: str, line: int) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(tokenize(item)) for item in _words(items, where, line) if tokenize(item))
+
+
+def compile_cues(path: Path, root: Path) -> Cues:
+    doc = load_yaml(path, root)
+    where = display_path(path, root)
+    if not isinstance(doc, LineDict):
+        raise DataError(where, 1, "expected a mapping")
+    for key in ("window", "negation", "history", "other", "proxy", "terminators", "stop_words", "transparent_words"):
+        if key not in doc:
+            raise DataError(where, getattr(doc, "line", 1), f"missing `{key}`")
+
+    def section(name: str, part: str) -> tuple[tuple[str, ...], ...]:
+        block = doc[name]
+        if not isinstance(block, LineDict) or part not in block:
+            raise DataError(where, line_of(doc, name), f"`{name}` needs a `{part}` list")
+        return _cue_tuples(block[part], where, line_of(block, part))
+
+    others = _cue_tuples(doc["other"], where, line_of(doc, "other"))
+    proxy: list[tuple[tuple[str, ...], str]] = []
+    placeholder = "zzperson"
+    for i, pattern in enumerate(doc["proxy"]):
+        line = line_of(doc["proxy"], index=i)
+        for sentence in _expand(str(pattern).replace("{other}", placeholder), where, line):
+            tokens = tuple(tokenize(sentence))
+            if not any(placeholder in t for t in tokens):
+                proxy.append((tokens, ANYONE))
+                continue
+            for person in others:
+                if len(person) == 1:
+                    proxy.append((tuple(t.replace(placeholder, person[0]) for t in tokens), person[0]))
+    return Cues(
+        window=int(doc["window"]),
+        negation_before=section("negation", "before"),
+        negation_after=section("negation", "after"),
+        history_before=section("history", "before"),
+        history_after=section("history", "after"),
+        uncertainty=_cue_tuples(doc.get("uncertainty", []), where, line_of(doc, "uncertainty")),
+        other=others,
+        proxy=tuple(proxy),
+        proxy_pronouns=frozenset(_words(doc.get("proxy_pronouns", []), where, line_of(doc, "proxy_pronouns"))),
+        reporting=frozenset(_words(doc.get("reporting", []), where, line_of(doc, "reporting"))),
+        terminators=_cue_tuples(doc["terminators"], where, line_of(doc, "terminators")),
+        stop_words=frozenset(_words(doc["stop_words"], where, line_of(doc, "stop_words"))),
+        transparent_words=frozenset(_words(doc["transparent_words"], where, line_of(doc, "transparent_words"))),
+    )
+
+
+def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str]) -> tuple[list[Lexicon], list[Phrase]]:
+    doc = load_yaml(path, root)
+    where = display_path(path, root)
+    if not isinstance(doc, LineDict):
+        raise DataError(where, 1, "expected a mapping with `type` and `entries`")
+    kind = doc.get("type")
+    if kind not in LEXICON_TYPES:
+        raise DataError(where, line_of(doc, "type"), f"`type` must be one of {', '.join(LEXICON_TYPES)}")
+    entries = doc.get("entries")
+    if not isinstance(entries, LineDict) or not entries:
+        raise DataError(where, line_of(doc, "entries"), "`entries` must map values to sentence templates")
+    unknown = set(doc) - {"fact", "type", "entries", "negated", "historical", "history_counts", "overlaps"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise DataError(where, line_of(doc, key), f"unknown key `{key}`")
+    overlaps = bool(doc.get("overlaps", False))
+    lexicons: list[Lexicon] = []
+    phrases: list[Phrase] = []
+    if kind == "flag":
+        counts = set(doc.get("history_counts", []))
+        for fact in entries:
+            lexicons.append(Lexicon(fact, "flag", (True,), history_counts=fact in counts, overlaps=overlaps, file=where))
+        for missing in counts - set(entries):
+            raise DataError(where, line_of(doc, "history_counts"), f"history_counts names unknown fact `{missing}`")
+    else:
+        fact = doc.get("fact")
+        if not isinstance(fact, str):
+            raise DataError(where, line_of(doc), "`fact` must name the fact this lexicon fills")
+        values = tuple(entries)
+        for key in ("negated", "historical"):
+            if key in doc and doc[key] not in values:
+                raise DataError(where, line_of(doc, key), f"`{key}` must be one of the entries ({doc[key]!r} is not)")
+        lexicons.append(Lexicon(fact, kind, values, doc.get("negated"), doc.get("historical"),
+                                overlaps=overlaps, file=where))
+    for key, templates in entries.items():
+        fact, value = (key, True) if kind == "flag" else (doc["fact"], key)
+        line = line_of(entries, key)
+        for sentence in _expand(templates, where, line):
+            tokens = content_tokens(sentence, stop_words)
+            if tokens:
+                phrases.append(Phrase(tokens, fact, value, f"{where}:{line}"))
+    return lexicons, phrases
+
+
+def compile_intents(path: Path, root: Path) -> tuple[dict[str, list[str]], frozenset[str]]:
+    doc = load_yaml(path, root)
+    where = display_path(path, root)
+    if not isinstance(doc, LineDict) or not isinstance(doc.get("intents"), LineDict):
+        raise DataError(where, 1, "expected hassil intents: a mapping with `intents`")
+    rules = doc.get("expansion_rules") or {}
+    out: dict[str, list[str]] = {}
+    for name, body in doc["intents"].items():
+        line = line_of(doc["intents"], name)
+        if not isinstance(body, LineDict) or not isinstance(body.get("data"), LineList):
+            raise DataError(where, line, f"intent {name} needs `data: - sentences: [...]`")
+        sentences: list[str] = []
+        for block in body["data"]:
+            sentences += _expand(block.get("sentences", []), where, getattr(block, "line", line), rules)
+        out[name] = [" ".join(tokenize(s)) for s in sentences]
+    fillers = frozenset(_words(doc.get("filler_words") or [], where, line_of(doc, "filler_words")))
+    return out, fillers
+
+
+def compile_corrections(path: Path, root: Path) -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
+    doc = load_yaml(path, root)
+    where = display_path(path, root)
+    if not isinstance(doc, LineDict):
+        raise DataError(where, 1, "expected `replace` and `keep`")
+    replace = doc.get("replace") or {}
+    keep = frozenset(_words(doc.get("keep") or [], where, line_of(doc, "keep")))
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for heard, meant in replace.items():
+        if str(heard) in keep:
+            raise DataError(where, line_of(replace, heard), f"`{heard}` is both replaced and kept")
+        table[tuple(tokenize(str(heard)))] = tuple(tokenize(str(meant)))
+    return table, keep
+
+
+def compile_language(root: Path) -> Language:
+    """Compile intents/; raises DataErrors listing the first problem in every broken file."""
+    intents_dir = root / "intents"
+    errors: list[DataError] = []
+
+    def attempt(compile_one, *args):
+        try:
+            return compile_one(*args)
+        except DataError as error:
+            errors.append(error)
+        return None
+
+    cues = attempt(compile_cues, intents_dir / "cues.yaml", root)
+    lexicons: dict[str, Lexicon] = {}
+    phrases: list[Phrase] = []
+    for path in sorted((intents_dir / "lexicon").glob("*.yaml")):
+        compiled = attempt(compile_lexicon, path, root, cues.stop_words if cues else frozenset())
+        for lexicon in compiled[0] if compiled else []:
+            if lexicon.fact in lexicons:
+                errors.append(DataError(lexicon.file, 1, f"fact `{lexicon.fact}` is also defined in {lexicons[lexicon.fact].file}"))
+            lexicons[lexicon.fact] = lexicon
+        phrases += compiled[1] if compiled else []
+    compiled_intents = attempt(compile_intents, intents_dir / "dialogue.yaml", root)
+    corrections = attempt(compile_corrections, intents_dir / "corrections.yaml", root)
+    if errors or cues is None or compiled_intents is None or corrections is None:
+        raise DataErrors(errors)
+    intents, fillers = compiled_intents
+    replacements, keep = corrections
+    words = {w for p in phrases for w in p.tokens}
+    words |= {w for sentences in intents.values() for s in sentences for w in s.split()}
+    for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
+                  cues.uncertainty, cues.other, cues.terminators):
+        words |= {w for cue in group for w in cue}
+    words |= cues.stop_words | cues.transparent_words | cues.proxy_pronouns | cues.reporting | fillers
+    words |= {w for pattern, _ in cues.proxy for w in pattern}
+    words |= {w for meant in replacements.values() for w in meant}
+    words |= duration_words()
+    repairer = WordRepairer(sorted(words), keep, replacements)
+    pairs = [(name, s) for name, sentences in intents.items() for s in sentences]
+    return Language(phrases, lexicons, intents, cues, repairer, pairs, fillers)
