@@ -23,6 +23,8 @@ class Phrase:
     """The value it sets, e.g. `top_of_foot` (True for a yes/no fact)."""
     where: str = ""
     """`file:line` of the template it came from."""
+    text: str = ""
+    """The whole expanded sentence, stop words included (for speech grammars)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class Cues:
     """Patterns saying the patient is someone else, with that person's word."""
     proxy_pronouns: frozenset[str]
     """he, she, his... (the patient, in a proxy conversation)."""
+    other_determiners: frozenset[str]
+    """'my', 'her'...: a one-word person cue needs one of these before it."""
     reporting: frozenset[str]
     """'says', 'noticed': after a person's word, they report, they don't experience."""
     terminators: tuple[tuple[str, ...], ...]

@@ -91,6 +91,7 @@ def compile_cues(path: Path, root: Path) -> Cues:
         proxy=tuple(proxy),
         proxy_pronouns=frozenset(_words(doc.get("proxy_pronouns", []), where, line_of(doc, "proxy_pronouns"))),
         reporting=frozenset(_words(doc.get("reporting", []), where, line_of(doc, "reporting"))),
+        other_determiners=frozenset(_words(doc.get("other_determiners", []), where, line_of(doc, "other_determiners"))),
         terminators=_cue_tuples(doc["terminators"], where, line_of(doc, "terminators")),
         stop_words=frozenset(_words(doc["stop_words"], where, line_of(doc, "stop_words"))),
         transparent_words=frozenset(_words(doc["transparent_words"], where, line_of(doc, "transparent_words"))),
@@ -137,7 +138,7 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str]) -> tuple
         for sentence in _expand(templates, where, line):
             tokens = content_tokens(sentence, stop_words)
             if tokens:
-                phrases.append(Phrase(tokens, fact, value, f"{where}:{line}"))
+                phrases.append(Phrase(tokens, fact, value, f"{where}:{line}", " ".join(tokenize(sentence))))
     return lexicons, phrases
 
 

@@ -193,7 +193,8 @@ class Understander:
         for s, e in cue_spans["other"]:
             person = " ".join(tokens[s:e])
             reports = e < len(tokens) and tokens[e] in self.cues.reporting
-            if segment_of[s] == segment and person != proxy and not reports:
+            named = e - s > 1 or (s > 0 and tokens[s - 1] in self.cues.other_determiners)
+            if segment_of[s] == segment and person != proxy and not reports and named:
                 experiencer = person
                 break
         return Mention(phrase.fact, phrase.value, polarity, historical, experiencer,

@@ -1,0 +1,1 @@
+"""Speech in and out: only the voice channel uses this package."""

@@ -1,0 +1,188 @@
+"""Audio in: a microphone (sounddevice) or a WAV file, cut into utterances by an endpointer."""
+
+from __future__ import annotations
+
+import array
+import queue
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript
+
+BLOCK_SECONDS = 0.03
+STALL_SECONDS = 2.0
+"""No audio at all for this long means the microphone has gone."""
+
+
+class AudioError(SpeechError):
+    """The microphone or an audio file can't be used."""
+
+
+def resample(samples: array.array, rate: int) -> array.array:
+    """Linear resampling to SAMPLE_RATE (rates below it are refused earlier)."""
+    if rate == SAMPLE_RATE:
+        return samples
+    step = rate / SAMPLE_RATE
+    count = int(len(samples) / step)
+    out = array.array("h", bytes(2 * count))
+    last = len(samples) - 1
+    for i in range(count):
+        position = i * step
+        j = int(position)
+        frac = position - j
+        k = min(j + 1, last)
+        out[i] = int(samples[j] + (samples[k] - samples[j]) * frac)
+    return out
+
+
+def read_wav(path: Path) -> bytes:
+    """A WAV file as 16 kHz 16-bit mono PCM; clear errors for anything unusable."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
+            frames = wav.readframes(wav.getnframes())
+    except FileNotFoundError:
+        raise AudioError(f"no such audio file: {path}") from None
+    except (wave.Error, EOFError, OSError) as exc:
+        raise AudioError(f"{path} is not a readable WAV file ({exc})") from None
+    if width != 2:
+        raise AudioError(f"{path} has {8 * width}-bit samples; 16-bit PCM is needed")
+    if rate < SAMPLE_RATE:
+        raise AudioError(f"{path} is sampled at {rate} Hz; speech recognition needs at least {SAMPLE_RATE} Hz")
+    samples = array.array("h")
+    samples.frombytes(frames[: len(frames) - len(frames) % 2])
+    if channels > 1:  # mix down to mono
+        samples = array.array("h", (sum(samples[i:i + channels]) // channels
+                                    for i in range(0, len(samples) - channels + 1, channels)))
+    return resample(samples, rate).tobytes()
+
+
+@dataclass
+class Endpointing:
+    """When an utterance ends, and how long to wait for one."""
+
+    silence: float = 0.3
+    """Trailing silence (seconds) that ends an utterance."""
+    timeout: float = 8.0
+    """Seconds to wait for speech to start before giving up (then the assistant asks again)."""
+    max_seconds: float = 20.0
+    """Longest utterance."""
+
+
+def _endpointer(silence: float):
+    from pocketsphinx import Endpointer
+
+    return Endpointer(window=max(silence, 0.09), ratio=0.9, sample_rate=SAMPLE_RATE)
+
+
+def recognize_frames(chunks: Iterator[bytes], recognizer: Recognizer, timing: Endpointing,
+                     clock=time.monotonic) -> tuple[Transcript | None, float | None]:
+    """Feed audio until an utterance ends. Returns (transcript or None if nothing was said, end time)."""
+    endpointer = _endpointer(timing.silence)
+    size = endpointer.frame_bytes
+    pending = b""
+    started = None
+    deadline = clock() + timing.timeout
+    for chunk in chunks:
+        pending += chunk
+        while len(pending) >= size:
+            frame, pending = pending[:size], pending[size:]
+            was_speaking = endpointer.in_speech
+            speech = endpointer.process(frame)
+            if speech is not None:
+                if started is None:
+                    started = clock()
+                    recognizer.start()
+                recognizer.feed(speech)
+            if was_speaking and not endpointer.in_speech:
+                return recognizer.finish(), clock()
+            if started is None and clock() > deadline:
+                return None, None
+            if started is not None and clock() - started > timing.max_seconds:
+                return recognizer.finish(), clock()
+    if started is not None:
+        tail = endpointer.end_stream(pending) if pending else None
+        if tail:
+            recognizer.feed(tail)
+        return recognizer.finish(), clock()
+    return None, None
+
+
+def wav_chunks(pcm: bytes, trailing_silence: float = 1.0) -> Iterator[bytes]:
+    """A recording as chunks, with silence after it so the endpointer can close."""
+    step = int(SAMPLE_RATE * BLOCK_SECONDS) * 2
+    for i in range(0, len(pcm), step):
+        yield pcm[i:i + step]
+    yield bytes(int(SAMPLE_RATE * trailing_silence) * 2)
+
+
+def _sounddevice():
+    try:
+        import sounddevice
+    except OSError as exc:  # libportaudio2 missing
+        raise AudioError(f"PortAudio is not installed ({exc})") from None
+    except ImportError as exc:
+        raise AudioError(f"sounddevice is not installed ({exc})") from None
+    return sounddevice
+
+
+def input_devices() -> list[tuple[int, str]]:
+    """(index, name) of every device that can record."""
+    sd = _sounddevice()
+    try:
+        return [(i, d["name"]) for i, d in enumerate(sd.query_devices()) if d["max_input_channels"] > 0]
+    except Exception as exc:  # PortAudioError
+        raise AudioError(f"can't list audio devices ({exc})") from None
+
+
+@dataclass
+class Microphone:
+    """A live microphone through sounddevice: a raw 16-bit mono stream into a queue."""
+
+    device: int | str | None = None
+    """sounddevice device (index or name); None for the default."""
+    _queue: queue.Queue = field(default_factory=queue.Queue, init=False)
+
+    def __post_init__(self) -> None:
+        sd = _sounddevice()
+        try:
+            info = sd.query_devices(self.device, "input")
+        except Exception as exc:
+            raise AudioError(f"no microphone found ({exc})") from None
+        self.name = str(info["name"])
+
+    def chunks(self) -> Iterator[bytes]:
+        """Audio while the caller listens; the stream is open only then, so the assistant never hears itself."""
+        sd = _sounddevice()
+        self._queue = queue.Queue()
+
+        def callback(indata, frames, when, status) -> None:
+            self._queue.put(bytes(indata))
+
+        try:
+            stream = sd.RawInputStream(samplerate=SAMPLE_RATE, blocksize=int(SAMPLE_RATE * BLOCK_SECONDS),
+                                       dtype="int16", channels=1, device=self.device, callback=callback)
+            stream.start()
+        except Exception as exc:  # PortAudioError, or a device that went away
+            raise AudioError(f"the microphone could not be opened ({exc})") from None
+        try:
+            while True:
+                try:
+                    yield self._queue.get(timeout=STALL_SECONDS)
+                except queue.Empty:
+                    raise AudioError("the microphone stopped sending sound (was it unplugged?)") from None
+                if not stream.active:
+                    raise AudioError("the microphone stream stopped (was it unplugged?)")
+        finally:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception:  # the device may already be gone
+                pass
+
+    def listen(self, recognizer: Recognizer, timing: Endpointing) -> tuple[Transcript | None, float | None]:
+        """One utterance from the microphone (None if nothing was said in time)."""
+        return recognize_frames(self.chunks(), recognizer, timing)

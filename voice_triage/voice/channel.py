@@ -1,0 +1,167 @@
+"""The voice channel: the same dialogue, with speech in and speech out (and the text on screen)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, Protocol, TextIO
+
+from ..channels.jsonl import event_json
+from ..channels.text import read_line
+from ..dialogue import Ask, End, Event, Say
+from .asr import Recognizer, SpeechError, Transcript, transcribe
+from .audio import AudioError, Endpointing, read_wav, recognize_frames, wav_chunks
+from .tts import PrintedSpeaker, Speaker
+
+MAX_SILENT_TURNS = 3
+"""After this many listens with nothing said, the session ends (with its result)."""
+MAX_CONFIRMATIONS = 2
+
+
+class Listener(Protocol):
+    """Where spoken turns come from."""
+
+    name: str
+    """Shown to the person."""
+
+    def listen(self, recognizer: Recognizer, timing: Endpointing) -> tuple[Transcript | None, float | None]:
+        """One utterance, or (None, None) if nothing was said in time."""
+
+
+@dataclass
+class RecordedTurns:
+    """Scripted voice input: one WAV file per turn (tests, demos, benchmarks)."""
+
+    files: list[Path]
+    """The turns, in order."""
+    name: str = "recorded turns"
+
+    def listen(self, recognizer: Recognizer, timing: Endpointing) -> tuple[Transcript | None, float | None]:
+        if not self.files:
+            raise EOFError
+        return transcribe(recognizer, wav_chunks(read_wav(self.files.pop(0)))), None
+
+
+@dataclass
+class VoiceChannel:
+    """Speaks every event, listens for every answer, and shows both sides."""
+
+    listener: Listener
+    """The microphone, or recorded turns."""
+    recognizer: Recognizer
+    """The speech engine."""
+    speaker: Speaker
+    """The voice."""
+    is_yes: Callable[[str], bool | None]
+    """Reads a yes/no answer (for "Did you say ...?")."""
+    screen: TextIO = sys.stdout
+    """Where the conversation is shown (or JSON lines are written)."""
+    jsonl: bool = False
+    """Write session events as JSON lines, with `heard` events."""
+    timing: Endpointing = field(default_factory=Endpointing)
+    """Endpointing settings."""
+    confirm_below: float = 0.5
+    """Ask "Did you say ...?" when the recogniser's confidence is below this."""
+    keyboard: BinaryIO | None = None
+    """Typed input to fall back on if the microphone fails."""
+    _typing: bool = False
+
+    def show(self, event: Event) -> None:
+        if self.jsonl:
+            self._write(event_json(event))
+        elif isinstance(event, (Say, Ask)):
+            self.screen.write(f"Assistant: {event.text}\n")
+        elif isinstance(event, End):
+            self.screen.write("Goodbye.\n")
+        self.screen.flush()
+        if isinstance(event, (Say, Ask)):
+            self._say(event.text)
+
+    def read(self) -> str | None:
+        if self._typing:
+            return self._type()
+        silent = 0
+        while silent < MAX_SILENT_TURNS:
+            try:
+                transcript, _ = self.listener.listen(self.recognizer, self.timing)
+            except EOFError:
+                return None
+            except AudioError as exc:
+                return self._fall_back_to_typing(str(exc))
+            if transcript is None or not transcript.text:
+                silent += 1
+                if silent < MAX_SILENT_TURNS:
+                    self._tell("I didn't hear anything. Please answer when you're ready.")
+                continue
+            self._heard(transcript)
+            if transcript.confidence >= self.confirm_below:
+                return transcript.text
+            confirmed = self._confirm(transcript)
+            if confirmed is not None:
+                return confirmed
+        return None
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _confirm(self, transcript: Transcript) -> str | None:
+        """'Did you say ...?' Yes: use it. No: listen again."""
+        for _ in range(MAX_CONFIRMATIONS):
+            self._tell(f"Did you say: {transcript.text}?", ask=True)
+            try:
+                answer, _ = self.listener.listen(self.recognizer, self.timing)
+            except (EOFError, AudioError):
+                return transcript.text
+            if answer is not None and answer.text:
+                self._heard(answer)
+                verdict = self.is_yes(answer.text)
+                if verdict is True:
+                    return transcript.text
+                if verdict is None and answer.confidence >= self.confirm_below:
+                    return answer.text  # they just said something else: take that
+            self._tell("Please say it again.")
+            try:
+                again, _ = self.listener.listen(self.recognizer, self.timing)
+            except (EOFError, AudioError):
+                return None
+            if again is not None and again.text:
+                self._heard(again)
+                if again.confidence >= self.confirm_below:
+                    return again.text
+                transcript = again
+        return transcript.text
+
+    def _tell(self, text: str, ask: bool = False) -> None:
+        self.show(Ask(text, "yes_no") if ask else Say(text))
+
+    def _heard(self, transcript: Transcript) -> None:
+        if self.jsonl:
+            self._write({"type": "heard", "text": transcript.text, "confidence": round(transcript.confidence, 3)})
+        else:
+            self.screen.write(f"You: {transcript.text}\n")
+        self.screen.flush()
+
+    def _say(self, text: str) -> None:
+        try:
+            self.speaker.speak(text)
+        except SpeechError as exc:
+            sys.stderr.write(f"voice-triage: speech failed ({exc}); replies will only be shown.\n")
+            self.speaker = PrintedSpeaker()
+
+    def _fall_back_to_typing(self, reason: str) -> str | None:
+        sys.stderr.write(f"voice-triage: {reason}. Let's continue by typing.\n")
+        self._typing = True
+        if self.keyboard is None:
+            return None
+        if not self.jsonl:
+            self.screen.write("Type your answer and press Enter.\n> ")
+            self.screen.flush()
+        return self._type()
+
+    def _type(self) -> str | None:
+        return read_line(self.keyboard) if self.keyboard is not None else None
+
+    def _write(self, data: dict) -> None:
+        self.screen.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.screen.flush()

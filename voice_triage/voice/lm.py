@@ -1,0 +1,70 @@
+"""A small bigram language model (ARPA) built from intents/, to bias a recogniser to the domain.
+
+A bag-of-words grammar over the whole vocabulary makes PocketSphinx's grammar search stall;
+an n-gram model scales, and still lets any known word follow any other (through backoff).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Iterable
+
+DISCOUNT = 0.5
+"""Absolute discount taken from each seen bigram, given to unseen ones by backoff."""
+
+
+def _log10(p: float) -> float:
+    return math.log10(max(p, 1e-99))
+
+
+def build_arpa(sentences: Iterable[str], vocabulary: set[str]) -> str:
+    """An ARPA bigram model over `vocabulary`; words outside it split a sentence."""
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    for sentence in sentences:
+        run: list[str] = []
+        for word in sentence.split() + [""]:
+            if word in vocabulary:
+                run.append(word)
+                continue
+            if run:
+                words = ["<s>", *run, "</s>"]
+                unigrams.update(words)
+                bigrams.update(zip(words, words[1:]))
+            run = []
+    words = sorted(vocabulary | {"<s>", "</s>"})
+    total = sum(unigrams.values()) + len(words)  # add-one for unigrams, so every word can be said
+    p_uni = {w: (unigrams[w] + 1) / total for w in words}
+    followers: dict[str, list[str]] = {}
+    for (first, second) in bigrams:
+        followers.setdefault(first, []).append(second)
+    lines_bi = []
+    backoff: dict[str, float] = {}
+    for first, seconds in sorted(followers.items()):
+        count = sum(bigrams[(first, s)] for s in seconds)
+        kept = 0.0
+        for second in sorted(seconds):
+            p = (bigrams[(first, second)] - DISCOUNT) / count
+            kept += p
+            lines_bi.append(f"{_log10(p):.4f} {first} {second}")
+        left = 1 - kept
+        unseen = 1 - sum(p_uni[s] for s in seconds)
+        backoff[first] = left / unseen if unseen > 0 else 1e-99
+    lines_uni = []
+    for word in words:
+        prob = -99.0 if word == "<s>" else _log10(p_uni[word])
+        lines_uni.append(f"{prob:.4f} {word} {_log10(backoff.get(word, 1.0)):.4f}")
+    return "\n".join(["", "\\data\\", f"ngram 1={len(lines_uni)}", f"ngram 2={len(lines_bi)}", "",
+                      "\\1-grams:", *lines_uni, "", "\\2-grams:", *lines_bi, "", "\\end\\", ""])
+
+
+def domain_sentences(language) -> list[str]:
+    """Everything the language data can say: lexicon phrases, dialogue sentences, cue phrases."""
+    sentences = [p.text for p in language.phrases if p.text]
+    sentences += [s for _, s in language.sentences]
+    cues = language.cues
+    for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
+                  cues.uncertainty, cues.other):
+        sentences += [" ".join(c) for c in group]
+    return sentences

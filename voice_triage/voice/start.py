@@ -1,0 +1,95 @@
+"""Put a voice session together, explaining every fallback in one sentence."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from ..brain import Brain
+from .asr import SpeechError, choose_recognizer
+from .audio import AudioError, Endpointing, Microphone
+from .channel import RecordedTurns, VoiceChannel
+from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
+
+
+@dataclass
+class VoiceOptions:
+    """The command-line choices for a voice session."""
+
+    asr: str | None = None
+    """`vosk`, `pocketsphinx`, or None for the best available."""
+    model: str | None = None
+    """A Vosk model folder."""
+    vosk_mode: str = "grammar"
+    """`grammar` (domain words only) or `open`."""
+    input_device: str | None = None
+    """Microphone (index or name)."""
+    output_device: str | None = None
+    """Speaker (index or name)."""
+    voice: str | None = None
+    """TTS voice id or name."""
+    rate: int | None = None
+    """Speaking rate (words per minute)."""
+    silence: float = 0.3
+    """Trailing silence that ends an utterance (seconds)."""
+    listen_timeout: float = 8.0
+    """How long to wait for an answer to start."""
+    confirm_below: float = 0.5
+    """Confidence below which the assistant asks "Did you say ...?"."""
+    turns: list[Path] | None = None
+    """Recorded turns (WAV files) instead of a microphone."""
+
+
+def _device(value: str | None) -> int | str | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def vocabulary(brain: Brain) -> list[str]:
+    """Every word the understanding knows: the recogniser's grammar comes from intents/."""
+    return list(brain.knowledge.language.repairer.vocabulary)
+
+
+def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, vosk_mode: str = "grammar"):
+    """The chosen speech engine, biased to the words and sentences of intents/."""
+    from .lm import domain_sentences
+
+    return choose_recognizer(engine, vocabulary(brain), domain_sentences(brain.knowledge.language), model, vosk_mode)
+
+
+def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: TextIO, jsonl: bool,
+               note: TextIO = sys.stderr) -> VoiceChannel:
+    """A ready voice channel. Raises SpeechError (with the reason) when voice can't work here."""
+    if options.turns is not None:
+        listener = RecordedTurns(list(options.turns))
+    else:
+        try:
+            listener = Microphone(_device(options.input_device))
+        except AudioError as exc:
+            raise SpeechError(f"no microphone ({exc})") from None
+    if options.asr is None and options.model is None:
+        from .models import resolve_model
+
+        if resolve_model() is None:
+            note.write("voice-triage: no Vosk model is installed, so speech is recognised by the bundled "
+                       "offline engine, PocketSphinx (`voice-triage model download` fetches Vosk's).\n")
+    recognizer = recognizer_for(brain, options.asr, options.model, options.vosk_mode)
+    speaker: Speaker
+    try:
+        speaker = Pyttsx3Speaker(options.voice, options.rate, _device(options.output_device))
+    except SpeechError as exc:
+        note.write(f"voice-triage: no speech engine ({exc}), so replies are printed only.\n")
+        speaker = PrintedSpeaker()
+    note.write(f"voice-triage: listening with {listener.name} and {recognizer.name}; speaking with {speaker.name}.\n")
+
+    def is_yes(text: str) -> bool | None:
+        match = brain.intents.recognize(text)
+        if match and match.name in ("Affirm", "CorrectToYes"):
+            return True
+        if match and match.name in ("Deny", "CorrectToNo"):
+            return False
+        return None
+
+    return VoiceChannel(listener, recognizer, speaker, is_yes, stdout, jsonl,
+                        Endpointing(options.silence, options.listen_timeout), options.confirm_below, stdin)

@@ -1,0 +1,76 @@
+"""Vosk: the default engine when a model is installed (runtime grammar from intents/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .asr import SAMPLE_RATE, SpeechError, Transcript
+
+MODES = ("grammar", "open")
+
+
+def build_grammar(vocabulary: list[str], in_model) -> list[str]:
+    """Vosk grammar phrases: the domain words the model knows, plus "[unk]".
+
+    "[unk]" matters: without it grammar mode forces silence and noise into words (VOICE.md).
+    """
+    words = sorted({w for w in vocabulary if w and in_model(w)})
+    return words + ["[unk]"]
+
+
+class VoskRecognizer:
+    """Vosk Kaldi recogniser; `grammar` mode limits it to the domain, `open` lets the NLU repair."""
+
+    def __init__(self, model_path: Path, vocabulary: list[str], mode: str = "grammar") -> None:
+        if mode not in MODES:
+            raise SpeechError(f"unknown Vosk mode {mode!r} (use {' or '.join(MODES)})")
+        try:
+            import vosk
+        except ImportError as exc:
+            raise SpeechError(f"Vosk is not installed ({exc})") from None
+        vosk.SetLogLevel(-1)
+        try:
+            self._model = vosk.Model(model_path=str(model_path))  # a Path raises AttributeError
+        except Exception as exc:  # Vosk raises a bare Exception("Failed to create a model")
+            raise SpeechError(f"the Vosk model at {model_path} could not be loaded ({exc})") from None
+        self._vosk = vosk
+        self.mode = mode
+        self.grammar = build_grammar(vocabulary, lambda w: self._model.vosk_model_find_word(w) != -1)
+        if mode == "grammar" and not has_runtime_grammar(model_path):
+            raise SpeechError(f"the Vosk model at {model_path} has a static graph (HCLG) and ignores grammars: "
+                              "use a small model, or --vosk-mode open")
+        self.name = f"Vosk ({model_path.name}, {mode} mode)"
+        self._recognizer = None
+
+    def _new(self):
+        if self.mode == "grammar":
+            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, json.dumps(self.grammar))
+        else:
+            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
+        recognizer.SetWords(True)
+        return recognizer
+
+    def start(self) -> None:
+        # a fresh recogniser per utterance: SetGrammar after audio can abort the process (VOICE.md)
+        self._recognizer = self._new()
+        self._parts: list[dict] = []
+
+    def feed(self, pcm: bytes) -> None:
+        assert self._recognizer is not None
+        if self._recognizer.AcceptWaveform(pcm):
+            self._parts.append(json.loads(self._recognizer.Result()))
+
+    def finish(self) -> Transcript:
+        assert self._recognizer is not None
+        self._parts.append(json.loads(self._recognizer.FinalResult()))
+        words = [(w["word"], float(w.get("conf", 1.0))) for part in self._parts for w in part.get("result", [])
+                 if w.get("word") != "[unk]"]
+        text = " ".join(w for w, _ in words)
+        return Transcript(text, sum(c for _, c in words) / len(words) if words else 0.0, tuple(words))
+
+
+def has_runtime_grammar(model_path: Path) -> bool:
+    """Small models (HCLr/Gr graphs) accept runtime grammars; big ones (HCLG) ignore them."""
+    graph = model_path / "graph"
+    return (graph / "HCLr.fst").exists() and (graph / "Gr.fst").exists()
