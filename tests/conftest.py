@@ -121,3 +121,20 @@ def converse(env: dict[str, str], turns: list[str], answers: dict[str, str] | No
         if proc.poll() is None:
             proc.kill()
     return talk
+
+
+@pytest.fixture
+def virtual_audio(tmp_path_factory):
+    """A private PulseAudio server with a virtual microphone and speaker (see virtual_audio.py)."""
+    from virtual_audio import missing_tools, start_virtual_audio
+
+    reason = missing_tools()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"voice tests must run on CI: {reason}")  # .ci/run installs PulseAudio
+    if reason:
+        pytest.skip(reason)
+    audio = start_virtual_audio(tmp_path_factory.mktemp("pulse"))
+    try:
+        yield audio
+    finally:
+        audio.stop()

@@ -8,7 +8,7 @@ import time
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript
 
@@ -154,7 +154,7 @@ class Microphone:
             raise AudioError(f"no microphone found ({exc})") from None
         self.name = str(info["name"])
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self, on_open: Callable[[], None] | None = None) -> Iterator[bytes]:
         """Audio while the caller listens; the stream is open only then, so the assistant never hears itself."""
         sd = _sounddevice()
         self._queue = queue.Queue()
@@ -168,6 +168,8 @@ class Microphone:
             stream.start()
         except Exception as exc:  # PortAudioError, or a device that went away
             raise AudioError(f"the microphone could not be opened ({exc})") from None
+        if on_open is not None:
+            on_open()
         try:
             while True:
                 try:
@@ -183,6 +185,7 @@ class Microphone:
             except Exception:  # the device may already be gone
                 pass
 
-    def listen(self, recognizer: Recognizer, timing: Endpointing) -> tuple[Transcript | None, float | None]:
+    def listen(self, recognizer: Recognizer, timing: Endpointing,
+               on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
         """One utterance from the microphone (None if nothing was said in time)."""
-        return recognize_frames(self.chunks(), recognizer, timing)
+        return recognize_frames(self.chunks(on_open), recognizer, timing)

@@ -18,6 +18,8 @@ from .tts import PrintedSpeaker, Speaker
 MAX_SILENT_TURNS = 3
 """After this many listens with nothing said, the session ends (with its result)."""
 MAX_CONFIRMATIONS = 2
+MAX_SPEECH_FAILURES = 3
+"""Replies that can't be spoken in a row before the assistant stops trying to speak."""
 
 
 class Listener(Protocol):
@@ -26,8 +28,9 @@ class Listener(Protocol):
     name: str
     """Shown to the person."""
 
-    def listen(self, recognizer: Recognizer, timing: Endpointing) -> tuple[Transcript | None, float | None]:
-        """One utterance, or (None, None) if nothing was said in time."""
+    def listen(self, recognizer: Recognizer, timing: Endpointing,
+               on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
+        """One utterance, or (None, None) if nothing was said in time; `on_open` once audio flows."""
 
 
 @dataclass
@@ -38,9 +41,12 @@ class RecordedTurns:
     """The turns, in order."""
     name: str = "recorded turns"
 
-    def listen(self, recognizer: Recognizer, timing: Endpointing) -> tuple[Transcript | None, float | None]:
+    def listen(self, recognizer: Recognizer, timing: Endpointing,
+               on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
         if not self.files:
             raise EOFError
+        if on_open is not None:
+            on_open()
         return transcribe(recognizer, wav_chunks(read_wav(self.files.pop(0)))), None
 
 
@@ -67,6 +73,8 @@ class VoiceChannel:
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
     _typing: bool = False
+    _speech_failures: int = 0
+    _broken_speaker: Speaker | None = None
 
     def show(self, event: Event) -> None:
         if self.jsonl:
@@ -85,7 +93,7 @@ class VoiceChannel:
         silent = 0
         while silent < MAX_SILENT_TURNS:
             try:
-                transcript, _ = self.listener.listen(self.recognizer, self.timing)
+                transcript, _ = self.listener.listen(self.recognizer, self.timing, self._listening)
             except EOFError:
                 return None
             except AudioError as exc:
@@ -110,7 +118,7 @@ class VoiceChannel:
         for _ in range(MAX_CONFIRMATIONS):
             self._tell(f"Did you say: {transcript.text}?", ask=True)
             try:
-                answer, _ = self.listener.listen(self.recognizer, self.timing)
+                answer, _ = self.listener.listen(self.recognizer, self.timing, self._listening)
             except (EOFError, AudioError):
                 return transcript.text
             if answer is not None and answer.text:
@@ -122,7 +130,7 @@ class VoiceChannel:
                     return answer.text  # they just said something else: take that
             self._tell("Please say it again.")
             try:
-                again, _ = self.listener.listen(self.recognizer, self.timing)
+                again, _ = self.listener.listen(self.recognizer, self.timing, self._listening)
             except (EOFError, AudioError):
                 return None
             if again is not None and again.text:
@@ -131,6 +139,11 @@ class VoiceChannel:
                     return again.text
                 transcript = again
         return transcript.text
+
+    def _listening(self) -> None:
+        """In JSON lines mode, say when the microphone is open (others can speak into it then)."""
+        if self.jsonl:
+            self._write({"type": "listening"})
 
     def _tell(self, text: str, ask: bool = False) -> None:
         self.show(Ask(text, "yes_no") if ask else Say(text))
@@ -143,10 +156,17 @@ class VoiceChannel:
         self.screen.flush()
 
     def _say(self, text: str) -> None:
+        """Speak; a failed reply is shown only, and after a few failures in a row speech stops."""
         try:
             self.speaker.speak(text)
+            self._speech_failures = 0
         except SpeechError as exc:
-            sys.stderr.write(f"voice-triage: speech failed ({exc}); replies will only be shown.\n")
+            self._speech_failures += 1
+            if self._speech_failures < MAX_SPEECH_FAILURES:
+                sys.stderr.write(f"voice-triage: this reply could not be spoken ({exc}); it is shown instead.\n")
+                return
+            sys.stderr.write(f"voice-triage: speech failed again ({exc}); replies will only be shown.\n")
+            self._broken_speaker = self.speaker  # keep it alive: its driver may still call back
             self.speaker = PrintedSpeaker()
 
     def _fall_back_to_typing(self, reason: str) -> str | None:

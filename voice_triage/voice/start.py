@@ -91,5 +91,9 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
             return False
         return None
 
-    return VoiceChannel(listener, recognizer, speaker, is_yes, stdout, jsonl,
-                        Endpointing(options.silence, options.listen_timeout), options.confirm_below, stdin)
+    channel = VoiceChannel(listener, recognizer, speaker, is_yes, stdout, jsonl,
+                           Endpointing(options.silence, options.listen_timeout), options.confirm_below, stdin)
+    # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
+    # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.
+    sys.stdout = sys.stderr
+    return channel

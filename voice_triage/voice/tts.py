@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import tempfile
+import time
 import wave
 from pathlib import Path
 from typing import Protocol
@@ -38,7 +38,7 @@ class Pyttsx3Speaker:
         except Exception as exc:  # RuntimeError without libespeak-ng, ImportError, ...
             raise SpeechError(f"the speech engine could not start ({exc})") from None
         voices = {v.id: v for v in self._engine.getProperty("voices")}
-        chosen = voice or next((v for v in ("en-us", "gmw/en-US", "en") if v in voices), None)
+        chosen = voice or next((v for v in ("gmw/en-us", "en-us", "gmw/en", "en") if v in voices), None)
         if voice and voice not in voices:
             matches = [v for v in voices.values() if voice.lower() in (v.name or "").lower() or voice in v.id]
             if not matches:
@@ -51,18 +51,16 @@ class Pyttsx3Speaker:
         self.device = device
         self.name = f"pyttsx3 / espeak-ng ({chosen or 'default voice'})"
         self._folder = tempfile.mkdtemp(prefix="voice-triage-tts-")
+        self._count = 0
 
     def render(self, text: str) -> tuple[bytes, int]:
         """The reply as 16-bit mono PCM and its sample rate."""
-        path = Path(self._folder) / "reply.wav"
-        with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
-            self._engine.save_to_file(text, str(path))
-            self._engine.runAndWait()
+        self._count += 1
+        path = Path(self._folder) / f"reply-{self._count}.wav"  # a late write can't clobber the next reply
+        self._engine.save_to_file(text, str(path))
+        self._engine.runAndWait()
         try:
-            with wave.open(str(path), "rb") as wav:
-                return wav.readframes(wav.getnframes()), wav.getframerate()
-        except (OSError, wave.Error, EOFError) as exc:
-            raise SpeechError(f"the speech engine produced no audio ({exc})") from None
+            return _wait_for_wav(path)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(path)
@@ -74,17 +72,43 @@ class Pyttsx3Speaker:
         play(pcm, rate, self.device)
 
 
+WAV_WAIT_SECONDS = 3.0
+TAIL_SECONDS = 0.15
+"""Extra wait after a reply, for the sound server's latency."""
+
+
+def _wait_for_wav(path: Path) -> tuple[bytes, int]:
+    """runAndWait() can return before the driver's callback has written the file: wait for it."""
+    deadline = time.monotonic() + WAV_WAIT_SECONDS
+    while True:
+        try:
+            with wave.open(str(path), "rb") as wav:
+                pcm = wav.readframes(wav.getnframes())
+                if pcm and len(pcm) == 2 * wav.getnframes():
+                    return pcm, wav.getframerate()
+        except (OSError, wave.Error, EOFError):
+            pass
+        if time.monotonic() > deadline:
+            raise SpeechError("the speech engine produced no audio")
+        time.sleep(0.01)
+
+
 def play(pcm: bytes, rate: int, device: int | str | None = None) -> None:
     """Play 16-bit mono PCM and return when it has been played."""
     from .audio import _sounddevice
 
     sd = _sounddevice()
+    started = time.monotonic()
     try:
-        with sd.RawOutputStream(samplerate=rate, channels=1, dtype="int16", device=device) as stream:
+        with sd.RawOutputStream(samplerate=rate, channels=1, dtype="int16", device=device, latency="low") as stream:
             stream.write(pcm)
-            # closing the stream waits until every buffer has been played
     except Exception as exc:
         raise SpeechError(f"the speaker could not play ({exc})") from None
+    # Closing the stream drains PortAudio's buffer, but a sound server (PulseAudio) may still
+    # be playing its own: wait out the whole reply, so the microphone never hears it.
+    remaining = started + len(pcm) / 2 / rate + TAIL_SECONDS - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 class PrintedSpeaker:

@@ -1,0 +1,85 @@
+"""Speech recognition for real: recorded (synthesised) speech -> PocketSphinx -> facts and intents."""
+
+from __future__ import annotations
+
+import wave
+
+import pytest
+
+from conftest import FIXTURES, load_fixture
+from test_facts import matches
+
+SPEECH = FIXTURES / "speech"
+UTTERANCES = load_fixture("speech", "speech.yaml")["utterances"]
+# Share of each family that must come out right; measured numbers are in scripts/bench.
+TARGETS = {"locations": 0.75, "yes_no": 1.0, "red_flags": 0.85, "commands": 0.75, "held_out": 0.8}
+
+
+@pytest.fixture(scope="module")
+def sphinx(brain):
+    from voice_triage.voice.start import recognizer_for
+
+    return recognizer_for(brain, "pocketsphinx")
+
+
+def understood(brain, recognizer, item) -> tuple[bool, str]:
+    from voice_triage.voice.asr import transcribe
+    from voice_triage.voice.audio import read_wav, wav_chunks
+
+    text = transcribe(recognizer, wav_chunks(read_wav(SPEECH / item["file"]))).text
+    if "facts" in item:
+        facts: dict = {}
+        brain.read(facts, text)
+        return all(matches(v, facts.get(k)) for k, v in item["facts"].items()), text
+    match = brain.intents.recognize(text)
+    return match is not None and match.name == item["intent"], text
+
+
+def test_every_fixture_is_16khz_mono_and_listed():
+    listed = {item["file"] for item in UTTERANCES}
+    assert listed == {p.name for p in SPEECH.glob("*.wav")}
+    for name in listed:
+        with wave.open(str(SPEECH / name)) as wav:
+            assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
+
+
+@pytest.mark.parametrize("family", sorted(TARGETS))
+def test_spoken_family(brain, sphinx, family, record_property):
+    items = [item for item in UTTERANCES if item["family"] == family]
+    results = [(item, *understood(brain, sphinx, item)) for item in items]
+    share = sum(ok for _, ok, _ in results) / len(results)
+    record_property("accuracy", share)
+    print(f"{family}: {share:.0%} of {len(results)}")
+    misses = [(item["text"], heard) for item, ok, heard in results if not ok]
+    assert share >= TARGETS[family], misses
+
+
+def test_assess_audio_adds_the_transcript(cache_env):
+    import json
+
+    from conftest import run_cli
+
+    result = run_cli(["assess", "--json", "--asr", "pocketsphinx", "--audio", str(SPEECH / "rf_bladder.wav")], cache_env)
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert data["transcript"] == "i can't control my bladder"
+    assert data["red_flags"] == ["cauda_equina"] and data["level"] == "emergency"
+
+
+def test_recorded_turns_drive_a_whole_session(cache_env):
+    """A scripted voice session: one WAV per turn through the real recogniser and dialogue."""
+    import json
+
+    from conftest import run_cli
+
+    turns = [SPEECH / "ans_fibular.wav"] + [SPEECH / "yn_no.wav"] * 7 + [SPEECH / "ans_no_back.wav"]
+    env = dict(cache_env, PULSE_SERVER="unix:/nonexistent")  # no speaker: replies are printed only
+    result = run_cli(["--jsonl", "--asr", "pocketsphinx", "--audio-turns", *map(str, turns)], env)
+    assert result.returncode == 0, result.stderr.decode()[-500:]
+    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    heard = [e["text"] for e in events if e["type"] == "heard"]
+    assert heard[0].startswith("tingling on the top of my left foot") or "top of my left foot" in heard[0]
+    assert heard[1:8] == ["no"] * 7
+    final = [e for e in events if e["type"] == "result"][-1]["assessment"]
+    assert final["red_flags"] == [] and final["sources"][0]["id"] == "fibular_nerve"
+    assert events[-1] == {"type": "end"}

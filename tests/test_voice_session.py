@@ -1,0 +1,105 @@
+"""A whole spoken session through a virtual microphone and speaker (a private PulseAudio server)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import FIXTURES, ROOT, TIMEOUT
+
+SPEECH = FIXTURES / "speech"
+SESSION_TIMEOUT = 240
+AUDIBLE_RMS = 300.0
+"""Quieter than this is silence (the null sink records exact zeros when nothing plays)."""
+
+
+def reply_for(question: str, first: bool):
+    """The recorded answer a person would give to this question."""
+    if first:
+        return SPEECH / "ans_fibular.wav"
+    if "back pain" in question:
+        return SPEECH / "ans_no_back.wav"
+    if "How long" in question:
+        return SPEECH / "ans_four_days.wav"
+    return SPEECH / "yn_no.wav"
+
+
+def run_voice_session(audio, extra_env=None, interrupt_after=None, stdin_lines=b""):
+    """Run `voice-triage --jsonl` on the virtual devices, answering each question aloud."""
+    env = dict(audio.assistant_env(), **(extra_env or {}))
+    command = [sys.executable, "-m", "voice_triage", "--jsonl", "--asr", "pocketsphinx", "--listen-timeout", "10",
+               "--rate", "450"]  # fast speech keeps the test short
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=ROOT, text=True)
+    watchdog = threading.Timer(SESSION_TIMEOUT, proc.kill)
+    watchdog.start()
+    events, times, last_ask, listens = [], [], "", 0
+    try:
+        for line in proc.stdout:
+            assert line.startswith("{"), f"stdout must hold only JSON lines, got {line!r}"
+            event = json.loads(line)
+            events.append(event)
+            times.append(time.monotonic())
+            if event["type"] == "ask":
+                last_ask = event["text"]
+            if event["type"] == "listening":
+                listens += 1
+                if interrupt_after is not None and listens > interrupt_after:
+                    audio.unplug_microphone()
+                    proc.stdin.write(stdin_lines.decode())
+                    proc.stdin.flush()
+                    proc.stdin.close()
+                    continue
+                time.sleep(0.1)
+                audio.play(reply_for(last_ask, listens == 1)).wait(timeout=30)
+            if event["type"] == "end":
+                break
+        stderr = proc.stderr.read()
+        code = proc.wait(timeout=TIMEOUT)
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+    return events, times, code, stderr
+
+
+def test_spoken_session_reaches_the_assessment_and_every_reply_is_audible_in_order(virtual_audio, tmp_path):
+    recording = virtual_audio.record(tmp_path / "assistant.raw")
+    events, times, code, stderr = run_voice_session(virtual_audio)
+    time.sleep(0.3)
+    samples = recording.stop()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    heard = [e for e in events if e["type"] == "heard"]
+    assert heard and all(0.0 <= e["confidence"] <= 1.0 for e in heard)
+    assert "top of my left foot" in heard[0]["text"]
+    final = [e for e in events if e["type"] == "result"][-1]["assessment"]
+    assert final["red_flags"] == [], heard
+    assert final["sources"][0]["id"] == "fibular_nerve", (final["sources"], heard)
+    assert final["level"] == "self_care", (final["level_reasons"], heard)
+    # each reply is spoken before the next event is written (playback blocks), so the
+    # stretch between an event and the next one must be audible: in order, and not silent
+    # the first reply starts as its event is written; the last ends just before `end` is written
+    recording.align(samples, times[0] + 0.02, times[-1])
+    spoken = [i for i, e in enumerate(events) if e["type"] in ("say", "ask")]
+    for i in spoken:
+        loudness = recording.rms(samples, times[i], times[i + 1] + 0.15)
+        assert loudness > AUDIBLE_RMS, (f"not audible: {events[i]['text']!r} (rms {loudness:.0f}) "
+                                        f"at {times[i] - recording.started:.2f} s", stderr[-600:])
+    # (that the assistant is silent while it listens is by construction: the microphone opens
+    # only after playback returns; parec's timeline is too coarse to check it here)
+
+
+def test_microphone_that_disappears_mid_session_falls_back_to_typing(virtual_audio):
+    events, _, code, stderr = run_voice_session(virtual_audio, interrupt_after=2,
+                                                stdin_lines=b"no\n" * 12)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert "continue by typing" in stderr
+    assert events[-1] == {"type": "end"}
+    assert [e for e in events if e["type"] == "result"], "the session still ends with its result"
