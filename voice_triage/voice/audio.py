@@ -14,6 +14,8 @@ from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript
 
 BLOCK_SECONDS = 0.03
 STALL_SECONDS = 2.0
+OPEN_SECONDS = 0.3
+"""Say "listening" after the first audio arrives, or after this long (a silent source sends none)."""
 """No audio at all for this long means the microphone has gone."""
 
 
@@ -168,14 +170,22 @@ class Microphone:
             stream.start()
         except Exception as exc:  # PortAudioError, or a device that went away
             raise AudioError(f"the microphone could not be opened ({exc})") from None
-        if on_open is not None:
-            on_open()
         try:
+            waited = 0.0
             while True:
                 try:
-                    yield self._queue.get(timeout=STALL_SECONDS)
+                    chunk = self._queue.get(timeout=OPEN_SECONDS if on_open else STALL_SECONDS)
                 except queue.Empty:
-                    raise AudioError("the microphone stopped sending sound (was it unplugged?)") from None
+                    waited += OPEN_SECONDS if on_open else STALL_SECONDS
+                    if on_open is None and waited >= STALL_SECONDS:
+                        raise AudioError("the microphone stopped sending sound (was it unplugged?)") from None
+                    chunk = None
+                if on_open is not None:  # after the first callback (or a moment): earlier sound is lost
+                    on_open()
+                    on_open = None
+                if chunk is not None:
+                    waited = 0.0
+                    yield chunk
                 if not stream.active:
                     raise AudioError("the microphone stream stopped (was it unplugged?)")
         finally:

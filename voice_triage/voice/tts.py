@@ -73,6 +73,8 @@ class Pyttsx3Speaker:
 
 
 WAV_WAIT_SECONDS = 3.0
+PAD_SECONDS = 0.25
+"""Silence after each reply."""
 TAIL_SECONDS = 0.15
 """Extra wait after a reply, for the sound server's latency."""
 
@@ -98,6 +100,9 @@ def play(pcm: bytes, rate: int, device: int | str | None = None) -> None:
     from .audio import _sounddevice
 
     sd = _sounddevice()
+    # A clip shorter than the sound server's pre-buffer can be dropped when the stream closes
+    # ("Do you have diabetes?" at a fast rate was never heard): pad every reply with silence.
+    pcm = pcm + bytes(2 * int(rate * PAD_SECONDS))
     started = time.monotonic()
     try:
         with sd.RawOutputStream(samplerate=rate, channels=1, dtype="int16", device=device, latency="low") as stream:
