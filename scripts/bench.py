@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
 
@@ -174,6 +175,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=2000, help="descriptions for the assess benchmark")
     parser.add_argument("--runs", type=int, default=10, help="start-up runs")
+    parser.add_argument("--voice", action="store_true", help="also the voice benchmarks (scripts/bench_voice.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, VOICE_TRIAGE_CACHE=cache, NO_COLOR="1")
@@ -184,6 +186,10 @@ def main() -> None:
             "text mode: memory": bench_memory(env),
             "accuracy on the labelled set": bench_accuracy(),
         }
+    if args.voice:
+        import bench_voice
+
+        results.update(bench_voice.main())
     for name, values in results.items():
         print(name)
         for key, value in values.items():
