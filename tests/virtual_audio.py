@@ -40,7 +40,7 @@ class VirtualAudio:
     def record(self, path: Path) -> "Recording":
         """Record everything the assistant says."""
         proc = subprocess.Popen(["parec", "--device=vt_assistant.monitor", "--format=s16le", f"--rate={RATE}",
-                                 "--channels=1", "--raw", "--latency-msec=20"], env=self.env,
+                                 "--channels=1", "--raw", "--latency-msec=200"], env=self.env,
                                 stdout=path.open("wb"), stderr=subprocess.DEVNULL)
         return Recording(path, proc, time.monotonic())
 
