@@ -210,12 +210,11 @@ class Dialogue:
             if len(named) == 1:
                 self.facts[question.fact] = named[0]
                 return True
-        if question.expect == "choice" and question.fact == "back_pain" and text:
-            # "only years ago": read the answer as if it named its topic
+        if question.prime and text:  # "only years ago": read the answer as if it named its topic
             probe: Facts = {}
-            self.brain.read(probe, f"back pain {text}")
-            if probe.get("back_pain"):
-                self.facts["back_pain"] = probe["back_pain"]
+            self.brain.read(probe, f"{question.prime} {text}")
+            if probe.get(question.fact) is not None:
+                self.facts[question.fact] = probe[question.fact]
                 return True
         return False
 

@@ -31,6 +31,8 @@ class Question:
     """Ask whenever the fact is unknown (the location)."""
     red_flag: str | None = None
     """The red flag this question screens for."""
+    prime: str = ""
+    """Words to read before a short answer that doesn't name its topic ("only years ago")."""
 
 
 @dataclass(frozen=True)

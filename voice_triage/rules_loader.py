@@ -107,7 +107,7 @@ class _Reader:
         return _plain(cond)
 
     def question(self, node: Any, red_flag: str | None = None) -> Question:
-        self.only(node, "fact text expect choices answers hypotheses covers always_if_unknown")
+        self.only(node, "fact text expect choices answers hypotheses covers always_if_unknown prime")
         expect = node.get("expect", "yes_no")
         if expect not in EXPECTS:
             self.error(node, f"`expect` must be one of {', '.join(EXPECTS)}", "expect")
@@ -122,7 +122,8 @@ class _Reader:
             hypotheses = (True, False) if expect == "yes_no" else tuple(node.get("choices") or ())
         return Question(fact, self.need(node, "text", str, "the words of the question"), expect,
                         tuple(node.get("choices") or ()), dict(node.get("answers") or {}), hypotheses,
-                        tuple(node.get("covers") or ()), bool(node.get("always_if_unknown")), red_flag)
+                        tuple(node.get("covers") or ()), bool(node.get("always_if_unknown")), red_flag,
+                        str(node.get("prime") or ""))
 
     def read(self) -> RuleBook:
         doc = self.doc
