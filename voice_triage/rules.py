@@ -177,11 +177,6 @@ def compile_condition(cond: dict) -> Test:
     return lambda facts, context: all(test(facts, context) for test in tests)
 
 
-def holds(cond: dict, facts: Facts, context: dict | None = None) -> bool:
-    """Whether every key of the condition holds for these facts."""
-    return compile_condition(cond)(facts, context or {})
-
-
 def _values(value: Any) -> tuple:
     return tuple(value) if isinstance(value, list) else (value,)
 

@@ -131,15 +131,6 @@ def _sounddevice():
     return sounddevice
 
 
-def input_devices() -> list[tuple[int, str]]:
-    """(index, name) of every device that can record."""
-    sd = _sounddevice()
-    try:
-        return [(i, d["name"]) for i, d in enumerate(sd.query_devices()) if d["max_input_channels"] > 0]
-    except Exception as exc:  # PortAudioError
-        raise AudioError(f"can't list audio devices ({exc})") from None
-
-
 @dataclass
 class Microphone:
     """A live microphone through sounddevice: a raw 16-bit mono stream into a queue."""

@@ -68,13 +68,10 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
             listener = Microphone(_device(options.input_device))
         except AudioError as exc:
             raise SpeechError(f"no microphone ({exc})") from None
-    if options.asr is None and options.model is None:
-        from .models import resolve_model
-
-        if resolve_model() is None:
-            note.write("voice-triage: no Vosk model is installed, so speech is recognised by the bundled "
-                       "offline engine, PocketSphinx (`voice-triage model download` fetches Vosk's).\n")
     recognizer = recognizer_for(brain, options.asr, options.model, options.vosk_mode)
+    if options.asr is None and recognizer.name.startswith("PocketSphinx"):  # the fallback was taken
+        note.write("voice-triage: no Vosk model is installed, so speech is recognised by the bundled "
+                   "offline engine, PocketSphinx (`voice-triage model download` fetches Vosk's).\n")
     speaker: Speaker
     try:
         speaker = Pyttsx3Speaker(options.voice, options.rate, _device(options.output_device))
