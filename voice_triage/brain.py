@@ -6,6 +6,7 @@ from .assessment import Assessment
 from .facts import Facts, apply, side_from_flags
 from .intent import IntentRecognizer
 from .knowledge import Knowledge
+from .reply import ReplyReader
 from .normalize import MAX_CHARS
 from .triage import Triage
 from .understand import Understander, Understanding
@@ -20,7 +21,11 @@ class Brain:
         self.lexicons = knowledge.language.lexicons
         self.understander = Understander(knowledge.language)
         self.intents = IntentRecognizer(knowledge.language)
-        self.triage = Triage(knowledge.rules, tuple(self.lexicons["regions"].values))
+        language = knowledge.language
+        assert language.replies is not None
+        self.replies = ReplyReader(language.replies, language.repairer.keep)
+        regions = self.lexicons["regions"]
+        self.triage = Triage(knowledge.rules, tuple(regions.values), regions.names)
         self._sticky = knowledge.rules.red_flag_facts
 
     def read(self, facts: Facts, text: str) -> tuple[Understanding, list[str]]:

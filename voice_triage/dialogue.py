@@ -10,20 +10,24 @@ import copy
 from dataclasses import dataclass, field
 from typing import Union
 
+from rapidfuzz.distance import OSA
+
 from .assessment import Assessment, spoken_lines
 from .brain import Brain
 from .facts import LEVELS, UNSURE, Facts
-from .intent import IntentMatch
+from .intent import CORE_CONFIDENCE, IntentMatch
 from .normalize import tokenize
+from .reply import UNCLEAR, Reply
 from .rules import Question
 from .summary import clinician_summary
 
-MAX_REPROMPTS = 2
-"""After this many unclear answers the question is left as unknown."""
+MAX_PUTS = 3
+"""No question is put more than this many times in all (reprompts, repeats, confirmations)."""
 MAX_FOLLOW_UPS = 6
 """Follow-up questions after the red flags: enough to rank, few enough to bear."""
 DESCRIBE = Question("description", "Please tell me what you are feeling, and where in your leg or foot.", "free")
 SUMMARY_OFFER = Question("summary_offer", "Would you like a summary you can show a doctor?", "yes_no")
+DESCRIBE_EXAMPLE = "For example: tingling on the outside of my left leg and the top of my foot."
 HELP = ("You can describe your symptoms in your own words, or answer yes, no, or not sure. "
         "You can also say: repeat, go back, I meant no, start over, skip, or stop.")
 
@@ -91,8 +95,11 @@ class Dialogue:
     """The conversation has ended."""
     summary_shown: bool = False
     """The clinician summary has been given."""
+    last_reading: str = ""
+    """How the last utterance was read: a command, yes, no, confirm, unsure, repeat, explain, a choice, unclear."""
     _history: list[_Step] = field(default_factory=list)
-    _reprompts: int = 0
+    _times_put: int = 0
+    _confirming: bool = False
     _follow_ups: int = 0
     _last_ask: Ask | None = None
     _last_result: tuple | None = None
@@ -111,23 +118,18 @@ class Dialogue:
         if text:
             self.said.append(text)
         intent = self.brain.intents.recognize(text) if text else None
-        if intent and intent.whole and intent.name in _COMMANDS:
-            return _COMMANDS[intent.name](self, intent)
-        return self._answer(text, intent)
+        command = intent if intent and intent.whole and intent.name in _COMMANDS else None
+        # A steering command said exactly wins; then an answer or a request; a guessed command last.
+        if command and command.confidence >= CORE_CONFIDENCE and command.name not in _REQUESTS:
+            return self._command(command)
+        reply = self.brain.replies.read(text) if text else UNCLEAR
+        if command and (reply is UNCLEAR or (command.name == "Help" and command.confidence == 1.0)):
+            return self._command(command)
+        return self._answer(text, reply)
 
-    def _answer(self, text: str, intent: IntentMatch | None) -> list[Event]:
-        before = copy.deepcopy(self.facts)
-        _, changed = self.brain.read(self.facts, text)
-        question = self.pending
-        if question is SUMMARY_OFFER:
-            return self._summary_answer(intent, changed)
-        if question is not None and self._take_answer(question, intent, text, changed):
-            self._history.append(_Step(question, before, dict(self.asked)))
-            self.asked.setdefault(question.fact, text)
-            return self._next()
-        if changed:
-            return self._next()  # other facts: re-plan (a red flag may have fired)
-        return self._reprompt(question or DESCRIBE)
+    def _command(self, intent: IntentMatch) -> list[Event]:
+        self.last_reading = intent.name
+        return _COMMANDS[intent.name](self, intent)
 
     def finish(self) -> list[Event]:
         """End of input (EOF, Ctrl-C, stop): give the result so far and end."""
@@ -149,13 +151,131 @@ class Dialogue:
         """The clinician summary (Markdown)."""
         return clinician_summary(self.brain.rules, self.facts, self.asked, self.said, self.assessment())
 
+    # -- answers -----------------------------------------------------------------------
+
+    def _answer(self, text: str, reply: Reply | None = None) -> list[Event]:
+        """An utterance that is not a command: facts it mentions, and its answer to the open question."""
+        before = copy.deepcopy(self.facts)
+        _, changed = self.brain.read(self.facts, text) if text else (None, [])
+        question = self.pending
+        if reply is None:
+            reply = self.brain.replies.read(text) if text else UNCLEAR
+        self.last_reading = reply.kind
+        if question is SUMMARY_OFFER:
+            return self._summary_answer(reply, changed)
+        if question is None:
+            return self._next() if changed else []
+        if reply.kind in ("repeat", "explain") and not self._named(question, changed):
+            return self._request(question, reply)
+        outcome = self._take_answer(question, reply, text, changed)
+        if outcome == "confirm":
+            self.last_reading = "confirm"
+            return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
+        if outcome:
+            self._history.append(_Step(question, before, dict(self.asked)))
+            self.asked.setdefault(question.fact, text or reply.kind)
+            return self._next()
+        if changed:
+            return self._next()  # other facts: re-plan (a red flag may have fired)
+        return self._reprompt(question, reply)
+
+    def _choice_named(self, question: Question, text: str) -> list[str]:
+        """The choices the answer names; a slip is read toward this question's choices ("lft", "boht")."""
+        language = self.brain.understander.language
+        choice_words = {w for c in question.choices for w in c.split("_")}
+        words = set()
+        for word in language.repairer.apply(tokenize(text))[0]:
+            near = {c for c in choice_words if len(word) >= 3 and OSA.distance(word, c) <= 1}
+            words.add(near.pop() if word not in language.repairer.keep and len(near) == 1 else language.key(word))
+        return [c for c in question.choices if set(c.split("_")) <= words]
+
+    @staticmethod
+    def _named(question: Question, changed: list[str]) -> bool:
+        """The utterance named the asked fact itself ("what? my left")."""
+        return question.fact in changed or (question.fact == "regions" and "regions_absent" in changed)
+
+    def _take_answer(self, question: Question, reply: Reply, text: str, changed: list[str]) -> bool | str:
+        """Apply an answer to the pending question: True, False (it didn't answer), or "confirm"."""
+        if question is DESCRIBE:
+            return bool(changed)
+        if self._named(question, changed):
+            return True
+        if question.expect == "choice" and text:
+            named = self._choice_named(question, text)
+            if len(named) == 1:
+                self.facts[question.fact] = named[0]
+                return True
+        if reply.kind == "unsure":
+            self.facts[question.fact] = UNSURE if question.red_flag else self.facts.get(question.fact)
+            return True
+        if reply.kind == "no" and reply.hedged:
+            policy = self.brain.replies.policy
+            rule = policy["hedged_no_on_warning_sign"] if question.red_flag else policy["hedged_no"]
+            if rule == "confirm" and not self._confirming and self._times_put < MAX_PUTS:
+                return "confirm"
+            if rule != "no" and question.red_flag:  # a second hedged no on a warning sign: not sure
+                self.facts[question.fact] = UNSURE
+                return True
+        if reply.kind in ("yes", "no"):
+            yes = reply.kind == "yes"
+            if question.expect == "yes_no":
+                self.facts[question.fact] = yes
+                return True
+            mapped = question.answers.get("yes" if yes else "no")
+            if mapped is not None:
+                self.facts[question.fact] = mapped
+                return True
+        if question.prime and text:  # "only years ago": read the answer as if it named its topic
+            probe: Facts = {}
+            self.brain.read(probe, f"{question.prime} {text}")
+            if probe.get(question.fact) is not None:
+                self.facts[question.fact] = probe[question.fact]
+                return True
+        return False
+
     # -- flow --------------------------------------------------------------------------
 
     def _ask(self, question: Question) -> Ask:
         self.pending = question
-        self._reprompts = 0
+        self._times_put = 1
+        self._confirming = False
         self._last_ask = Ask(question.text, question.expect, tuple(c.replace("_", " ") for c in question.choices))
         return self._last_ask
+
+    def _put_again(self, question: Question, words: str, before: list[Event] | None = None) -> list[Event]:
+        """Ask the open question once more (other words allowed); past MAX_PUTS, move on cautiously."""
+        if self._times_put >= MAX_PUTS:
+            return self._give_up(question)
+        self._times_put += 1
+        self._confirming = words.startswith("Just to be sure")
+        ask = Ask(words, question.expect, tuple(c.replace("_", " ") for c in question.choices))
+        return (before or []) + [ask]
+
+    def _give_up(self, question: Question) -> list[Event]:
+        """No clear answer after MAX_PUTS: a warning sign counts as not sure (the cautious level)."""
+        if question is SUMMARY_OFFER:
+            return self.finish()
+        self.asked[question.fact] = "(no clear answer)"
+        if question.red_flag:
+            self.facts[question.fact] = UNSURE  # an unanswered warning sign is not a "no"
+        return [Say("Let's move on. I'll count that one as not sure." if question.red_flag else "Let's move on.")] \
+            + self._next()
+
+    def _request(self, question: Question, reply: Reply) -> list[Event]:
+        """ "What?" gets the question again; "what does that mean?" gets its meaning, then plainer words."""
+        if reply.kind == "repeat":
+            assert self._last_ask is not None
+            return self._put_again(question, self._last_ask.text)
+        return self._put_again(question, question.plain or question.text, [Say(self._meaning(question))])
+
+    def _meaning(self, question: Question) -> str:
+        if question.explain:
+            return question.explain
+        if question is DESCRIBE:
+            return DESCRIBE_EXAMPLE
+        if question.expect == "choice":
+            return "Please choose one: " + ", ".join(c.replace("_", " ") for c in question.choices) + "."
+        return "You can answer yes, no, or not sure."
 
     def _next(self) -> list[Event]:
         """After new facts: escalate on a red flag, else ask the next question, else conclude."""
@@ -185,82 +305,51 @@ class Dialogue:
             return events + [End()]
         return events + [self._ask(SUMMARY_OFFER)]
 
-    def _take_answer(self, question: Question, intent: IntentMatch | None, text: str, changed: list[str]) -> bool:
-        """Apply an answer to the pending question; False if it didn't answer it."""
+    def _reprompt(self, question: Question, reply: Reply = UNCLEAR) -> list[Event]:
+        """Not understood: the question again in plainer words (the second and third time)."""
         if question is DESCRIBE:
-            return bool(changed)
-        if question.fact in changed or (question.fact == "regions" and "regions_absent" in changed):
-            return True
-        name = intent.name if intent else None
-        if name in ("Unsure", "Next"):
-            self.facts[question.fact] = UNSURE if question.red_flag else self.facts.get(question.fact)
-            return True
-        if name in ("Affirm", "Deny"):
-            yes = name == "Affirm"
-            if question.expect == "yes_no":
-                self.facts[question.fact] = yes
-                return True
-            mapped = question.answers.get("yes" if yes else "no")
-            if mapped is not None:
-                self.facts[question.fact] = mapped
-                return True
-        if question.expect == "choice" and text:
-            words = set(self.brain.understander.language.repairer.apply(tokenize(text))[0])
-            named = [c for c in question.choices if set(c.split("_")) <= words]
-            if len(named) == 1:
-                self.facts[question.fact] = named[0]
-                return True
-        if question.prime and text:  # "only years ago": read the answer as if it named its topic
-            probe: Facts = {}
-            self.brain.read(probe, f"{question.prime} {text}")
-            if probe.get(question.fact) is not None:
-                self.facts[question.fact] = probe[question.fact]
-                return True
-        return False
+            hint = "I didn't catch any symptoms. " + DESCRIBE_EXAMPLE
+        elif reply.conflict:
+            hint = "I heard both a yes and a no."
+        else:
+            hint = {"yes_no": "Please answer yes, no, or not sure.",
+                    "choice": "Please choose one: " + ", ".join(c.replace("_", " ") for c in question.choices) + ".",
+                    "free": "Could you say that another way?"}[question.expect]
+        return self._put_again(question, question.plain or question.text, [Say("Sorry, I didn't understand. " + hint)])
 
-    def _reprompt(self, question: Question) -> list[Event]:
-        self._reprompts += 1
-        if self._reprompts > MAX_REPROMPTS:
-            self.asked[question.fact] = "(no clear answer)"
-            if question.red_flag:
-                self.facts[question.fact] = UNSURE  # an unanswered warning sign is not a "no"
-            return [Say("Let's move on.")] + self._next()
-        hint = {"yes_no": "Please answer yes, no, or not sure.",
-                "choice": "Please choose one: " + ", ".join(c.replace("_", " ") for c in question.choices) + ".",
-                "free": "Could you say that another way?"}[question.expect]
-        if question is DESCRIBE:
-            hint = "I didn't catch any symptoms. For example: tingling on the outside of my left leg and the top of my foot."
-        return [Say("Sorry, I didn't understand. " + hint), self._reask()]
-
-    def _reask(self) -> Ask:
-        assert self._last_ask is not None
-        return self._last_ask
-
-    def _summary_answer(self, intent: IntentMatch | None, changed: list[str]) -> list[Event]:
+    def _summary_answer(self, reply: Reply, changed: list[str]) -> list[Event]:
         events: list[Event] = []
         if changed:
             assessment = self.assessment()
             if assessment.outcome() != self._last_result:
                 return [Say("Thank you, that changes my assessment.")] + self._conclude(
                     final=LEVELS.index(assessment.level) >= LEVELS.index("emergency"))
-        name = intent.name if intent else None
-        if name not in ("Affirm", "Deny"):
+        if reply.kind not in ("yes", "no"):
             if changed:
                 return [Say("Thank you, I've noted that."), self._reask()]
-            return self._reprompt(SUMMARY_OFFER) if self._reprompts < MAX_REPROMPTS else self.finish()
-        if name == "Affirm":
+            if reply.kind in ("repeat", "explain"):
+                return self._request(SUMMARY_OFFER, reply)
+            return self._reprompt(SUMMARY_OFFER, reply)
+        if reply.kind == "yes":
             self.summary_shown = True
             events.append(Say(self.summary()))
         self.done = True
         return events + [Say("Take care."), End()]
 
+    def _reask(self) -> Ask:
+        assert self._last_ask is not None
+        return self._last_ask
+
     # -- commands ----------------------------------------------------------------------
 
     def _help(self, _: IntentMatch) -> list[Event]:
-        return [Say(HELP), self._reask()] if self._last_ask else [Say(HELP)]
+        if self.pending is None:
+            return [Say(HELP)]
+        question = self.pending
+        return self._put_again(question, question.plain or question.text, [Say(HELP), Say(self._meaning(question))])
 
     def _repeat(self, _: IntentMatch) -> list[Event]:
-        return [self._reask()] if self._last_ask else []
+        return self._request(self.pending, Reply("repeat")) if self.pending else []
 
     def _go_back(self, _: IntentMatch) -> list[Event]:
         if not self._history:
@@ -270,7 +359,7 @@ class Dialogue:
         return [Say("Let's go back."), self._ask(step.question)]
 
     def _correct(self, intent: IntentMatch) -> list[Event]:
-        answer = IntentMatch("Affirm" if intent.name == "CorrectToYes" else "Deny", 1.0, True)
+        answer = Reply("yes" if intent.name == "CorrectToYes" else "no")
         if not self._history:
             return self._answer("", answer)
         step = self._history.pop()
@@ -286,16 +375,18 @@ class Dialogue:
     def _stop(self, _: IntentMatch) -> list[Event]:
         return [Say("Stopping here.")] + self.finish()
 
-    def _skip(self, intent: IntentMatch) -> list[Event]:
+    def _skip(self, _: IntentMatch) -> list[Event]:
         if self.pending is None or self.pending in (DESCRIBE, SUMMARY_OFFER):
             return self._reprompt(self.pending) if self.pending else []
         question = self.pending
-        self._take_answer(question, intent, "", [])
+        self._take_answer(question, Reply("unsure"), "", [])
         self._history.append(_Step(question, copy.deepcopy(self.facts), dict(self.asked)))
         self.asked[question.fact] = "(skipped)"
         return self._next()
 
 
+_REQUESTS = ("Help", "Repeat")
+"""Commands that the reply reader also knows, and reads better ("like what?" asks for an explanation)."""
 _COMMANDS = {
     "Help": Dialogue._help,
     "Repeat": Dialogue._repeat,

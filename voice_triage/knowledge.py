@@ -11,11 +11,11 @@ from pathlib import Path
 
 from . import __version__
 from .data import DataError, DataErrors, data_files, data_root
-from .language import Language
+from .language import Language, Phrase
 from .rules import RuleBook
 
 CACHE_ENV = "VOICE_TRIAGE_CACHE"
-_COMPILER_MODULES = ("language.py", "language_loader.py", "rules.py", "rules_loader.py", "normalize.py",
+_COMPILER_MODULES = ("language.py", "reply.py", "scope.py", "understand.py", "language_loader.py", "rules.py", "rules_loader.py", "normalize.py",
                      "duration.py", "data.py", "yamlfile.py")
 
 
@@ -27,6 +27,8 @@ class Knowledge:
     """Compiled intents, lexicons and cues."""
     rules: RuleBook
     """The triage rule book."""
+    phrases_file: str = ""
+    """Where the cache keeps language.phrases, which a cached load leaves out (see `phrases_of`)."""
 
 
 def compile_knowledge(root: Path) -> Knowledge:
@@ -70,15 +72,36 @@ def load_knowledge(root: Path | None = None, use_cache: bool = True) -> Knowledg
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         pass
     knowledge = compile_knowledge(root)
+    phrases = knowledge.language.phrases
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(cached)
+        # Text sessions need only the compiled trie: the phrase list (for speech grammars) is kept apart.
+        knowledge.phrases_file = str(cached.with_suffix(".phrases"))
+        knowledge.language.phrases = []
+        _write(Path(knowledge.phrases_file), phrases)
+        _write(cached, knowledge)
     except OSError:
-        pass  # a read-only home still works, just more slowly
+        knowledge.phrases_file = ""  # a read-only home still works, just more slowly
+    knowledge.language.phrases = phrases
     return knowledge
+
+
+def phrases_of(knowledge: Knowledge) -> list[Phrase]:
+    """Every lexicon phrase, for speech grammars: from the cache when a cached load left them out."""
+    if not knowledge.language.phrases and knowledge.phrases_file:
+        try:
+            with open(knowledge.phrases_file, "rb") as handle:
+                knowledge.language.phrases = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            knowledge.language.phrases = compile_knowledge(data_root()).language.phrases
+    return knowledge.language.phrases
+
+
+def _write(path: Path, obj: object) -> None:
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
 
 
 def _missing(root: Path) -> DataError:

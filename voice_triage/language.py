@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .normalize import WordRepairer, strip_possessive, tokenize
 
@@ -11,9 +11,8 @@ ANYONE = "someone else"
 """Who the patient is when a proxy pattern names no one ("he has...")."""
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """One way of saying a fact."""
+class Phrase(NamedTuple):
+    """One way of saying a fact. (A named tuple: tens of thousands load fast from the cache.)"""
 
     tokens: tuple[str, ...]
     """Content words, stop words removed."""
@@ -27,7 +26,7 @@ class Phrase:
     """The whole expanded sentence, stop words included (for speech grammars)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     """How mentions of one fact are read."""
 
@@ -47,6 +46,8 @@ class Lexicon:
     """May overlap longer phrases of other facts (locations, sides)."""
     file: str = ""
     """Where it is defined."""
+    names: dict[str, str] = field(default_factory=dict)
+    """How each value is said back to the person ("the top of the foot")."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,34 @@ class Cues:
     """Dropped before matching."""
     transparent_words: frozenset[str]
     """May sit inside a phrase without breaking it."""
+    hypothetical: tuple[tuple[str, ...], ...] = ()
+    """'could it be', 'thinks': a diagnosis after these is a question or an idea, not a fact."""
+    hypothetical_facts: frozenset[str] = frozenset()
+    """The facts (diagnoses) that `hypothetical` and a question mark make uncertain."""
+    list_words: frozenset[str] = frozenset()
+    """'and', 'or': words that join the items of a list ("no fever, chills or sweats")."""
+    refer_back_words: frozenset[str] = frozenset()
+    """'it', 'them': words that refer back to a body part ("the top of it")."""
+    refer_back_after: frozenset[str] = frozenset()
+    """Only after these ('of')."""
+    refer_back_to: frozenset[str] = frozenset()
+    """The body parts they may refer to."""
+    keep_form: frozenset[str] = frozenset()
+    """Verb forms matched as written, not through their lemma ("tripped": one event)."""
+
+
+@dataclass(frozen=True)
+class Replies:
+    """How replies to a question are read (intents/answers.yaml)."""
+
+    phrases: dict[tuple[str, ...], str]
+    """Every expanded phrase, as words, with its group (`yes`, `hedged_no`, `repeat`...)."""
+    after_echo: frozenset[str]
+    """Words that may follow an echo answer ("I have, yes")."""
+    policy: dict[str, str]
+    """What each reading does to the open question (see the file)."""
+    vocabulary: frozenset[str] = frozenset()
+    """Every word of the phrases, for repairing slips."""
 
 
 @dataclass
@@ -101,6 +130,16 @@ class Language:
     """(intent, sentence) pairs, for the fuzzy matcher."""
     fillers: frozenset[str] = frozenset()
     """Words with no intent ("can we go back"), dropped before intent matching."""
+    replies: Replies | None = None
+    """How replies to a question are read."""
+    lemmas: dict[str, str] = field(default_factory=dict)
+    """Verb forms of the lexicon's words to their lemma ("wiping" -> "wipe"), from lemminflect."""
+    trie: dict = field(default_factory=dict)
+    """The phrases by word (matching keys), built once when the data is compiled; "" holds the phrases ending there."""
+
+    def key(self, word: str) -> str:
+        """The form a word is matched by: its lemma when it is an unambiguous verb form."""
+        return self.lemmas.get(word, word)
 
 
 def content_tokens(text: str, stop_words: frozenset[str]) -> tuple[str, ...]:
@@ -108,3 +147,27 @@ def content_tokens(text: str, stop_words: frozenset[str]) -> tuple[str, ...]:
     tokens = [strip_possessive(t) for t in tokenize(text)]
     content = tuple(t for t in tokens if t not in stop_words)
     return content or tuple(tokens)
+
+
+class Meaning(NamedTuple):
+    """What a matched phrase says: a fact and its value."""
+
+    fact: str
+    """Fact id."""
+    value: Any
+    """Its value."""
+
+
+def build_trie(phrases: list[Phrase], key) -> dict:
+    """Phrases by their words' matching keys; a node's "" entry lists the meanings of the phrases that end there."""
+    trie: dict = {}
+    shared: dict[tuple, Meaning] = {}  # one object per meaning: the cache stores it once
+    for phrase in phrases:
+        node = trie
+        for token in phrase.tokens:
+            node = node.setdefault(key(token), {})
+        meaning = shared.setdefault((phrase.fact, phrase.value), Meaning(phrase.fact, phrase.value))
+        ends = node.setdefault("", [])
+        if meaning not in ends:  # "leak", "leaks": one
+            ends.append(meaning)
+    return trie

@@ -8,12 +8,19 @@ from typing import Any
 
 from .data import DataError, DataErrors, LineDict, LineList, display_path, line_of
 from .duration import duration_words
-from .language import ANYONE, Cues, Language, Lexicon, Phrase, content_tokens
+from .language import ANYONE, Cues, Language, Lexicon, Phrase, Replies, build_trie, content_tokens
 from .normalize import WordRepairer, tokenize
 from .yamlfile import load_yaml
 
 LEXICON_TYPES = ("list", "choice", "flag")
-MAX_EXPANSIONS = 5000
+REPLY_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure", "echo_yes", "echo_no", "negator", "repeat",
+                "explain", "filler")
+REPLY_POLICY = {"hedged_yes": ("yes",), "hedged_no_on_warning_sign": ("confirm", "unsure"),
+                "hedged_no": ("no", "confirm"), "conflict": ("unclear",)}
+COMMON_ZIPF = 3.0
+"""Words at least this frequent in English (wordfreq's Zipf scale; about 29,000 words) are never
+'repaired' into a domain word: "hills" is not a slip for "chills"."""
+MAX_EXPANSIONS = 20000
 """A template that expands to more sentences than this is almost certainly a mistake."""
 
 
@@ -68,6 +75,9 @@ def compile_cues(path: Path, root: Path) -> Cues:
         return _cue_tuples(block[part], where, line_of(block, part))
 
     others = _cue_tuples(doc["other"], where, line_of(doc, "other"))
+    refer = doc.get("refer_back") or {}
+    if not isinstance(refer, dict):
+        raise DataError(where, line_of(doc, "refer_back"), "`refer_back` needs `words`, `after` and `to` lists")
     proxy: list[tuple[tuple[str, ...], str]] = []
     placeholder = "zzperson"
     for i, pattern in enumerate(doc["proxy"]):
@@ -95,10 +105,32 @@ def compile_cues(path: Path, root: Path) -> Cues:
         terminators=_cue_tuples(doc["terminators"], where, line_of(doc, "terminators")),
         stop_words=frozenset(_words(doc["stop_words"], where, line_of(doc, "stop_words"))),
         transparent_words=frozenset(_words(doc["transparent_words"], where, line_of(doc, "transparent_words"))),
+        hypothetical=_cue_tuples(doc.get("hypothetical", []), where, line_of(doc, "hypothetical")),
+        hypothetical_facts=frozenset(_words(doc.get("hypothetical_facts", []), where, line_of(doc, "hypothetical_facts"))),
+        list_words=frozenset(_words(doc.get("list_words", []), where, line_of(doc, "list_words"))),
+        refer_back_words=frozenset(_words(refer.get("words", []), where, line_of(doc, "refer_back"))),
+        refer_back_after=frozenset(_words(refer.get("after", []), where, line_of(doc, "refer_back"))),
+        refer_back_to=frozenset(_words(refer.get("to", []), where, line_of(doc, "refer_back"))),
+        keep_form=frozenset(_words(doc.get("keep_form", []), where, line_of(doc, "keep_form"))),
     )
 
 
-def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str]) -> tuple[list[Lexicon], list[Phrase]]:
+def compile_concepts(path: Path, root: Path) -> dict[str, str]:
+    """intents/concepts.yaml: named word classes (<saddle_area>, <numb>...) that every lexicon may use."""
+    doc = load_yaml(path, root)
+    where = display_path(path, root)
+    rules = doc.get("expansion_rules") if isinstance(doc, LineDict) else None
+    if not isinstance(rules, LineDict):
+        raise DataError(where, 1, "expected `expansion_rules`: a mapping of names to templates")
+    for name, template in rules.items():
+        if not isinstance(template, str):
+            raise DataError(where, line_of(rules, name), f"`{name}` must be one template (text)")
+        _expand(template, where, line_of(rules, name), dict(rules))  # report a bad template at its own line
+    return dict(rules)
+
+
+def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str],
+                    concepts: dict[str, str] | None = None) -> tuple[list[Lexicon], list[Phrase]]:
     doc = load_yaml(path, root)
     where = display_path(path, root)
     if not isinstance(doc, LineDict):
@@ -109,7 +141,7 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str]) -> tuple
     entries = doc.get("entries")
     if not isinstance(entries, LineDict) or not entries:
         raise DataError(where, line_of(doc, "entries"), "`entries` must map values to sentence templates")
-    unknown = set(doc) - {"fact", "type", "entries", "negated", "historical", "history_counts", "overlaps"}
+    unknown = set(doc) - {"fact", "type", "entries", "negated", "historical", "history_counts", "overlaps", "names"}
     if unknown:
         key = sorted(unknown)[0]
         raise DataError(where, line_of(doc, key), f"unknown key `{key}`")
@@ -130,14 +162,19 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str]) -> tuple
         for key in ("negated", "historical"):
             if key in doc and doc[key] not in values:
                 raise DataError(where, line_of(doc, key), f"`{key}` must be one of the entries ({doc[key]!r} is not)")
+        names = doc.get("names") or {}
+        if not isinstance(names, dict) or set(names) - set(values) or not all(isinstance(v, str) for v in names.values()):
+            raise DataError(where, line_of(doc, "names"), "`names` must map values of the entries to text")
         lexicons.append(Lexicon(fact, kind, values, doc.get("negated"), doc.get("historical"),
-                                overlaps=overlaps, file=where))
+                                overlaps=overlaps, file=where, names=dict(names)))
     for key, templates in entries.items():
         fact, value = (key, True) if kind == "flag" else (doc["fact"], key)
         line = line_of(entries, key)
-        for sentence in _expand(templates, where, line):
+        seen: set[tuple[str, ...]] = set()
+        for sentence in _expand(templates, where, line, concepts):
             tokens = content_tokens(sentence, stop_words)
-            if tokens:
+            if tokens and tokens not in seen:  # "inside of my thigh", "inside of the thigh": one phrase
+                seen.add(tokens)
                 phrases.append(Phrase(tokens, fact, value, f"{where}:{line}", " ".join(tokenize(sentence))))
     return lexicons, phrases
 
@@ -176,6 +213,77 @@ def compile_corrections(path: Path, root: Path) -> tuple[dict[tuple[str, ...], t
     return table, keep
 
 
+def compile_answers(path: Path, root: Path) -> Replies:
+    """intents/answers.yaml: reply phrases by group, and the policy for each reading."""
+    doc = load_yaml(path, root)
+    where = display_path(path, root)
+    if not isinstance(doc, LineDict):
+        raise DataError(where, 1, "expected a mapping of reply groups")
+    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "policy"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise DataError(where, line_of(doc, key), f"unknown group `{key}` (groups: {', '.join(REPLY_GROUPS)})")
+    phrases: dict[tuple[str, ...], str] = {}
+    for group in REPLY_GROUPS:
+        if group not in doc:
+            raise DataError(where, 1, f"missing group `{group}`")
+        line = line_of(doc, group)
+        for sentence in _expand(_words(doc[group], where, line), where, line):
+            words = tuple(tokenize(sentence.replace("-", " ")))
+            if words and phrases.setdefault(words, group) != group:
+                raise DataError(where, line, f"{' '.join(words)!r} is in both `{phrases[words]}` and `{group}`")
+    policy = doc.get("policy")
+    if not isinstance(policy, LineDict):
+        raise DataError(where, 1, "missing `policy`")
+    for key, allowed in REPLY_POLICY.items():
+        if policy.get(key) not in allowed:
+            raise DataError(where, line_of(policy, key) if key in policy else line_of(doc, "policy"),
+                            f"`policy.{key}` must be one of {', '.join(allowed)}")
+    after = {w for item in _words(doc.get("after_echo") or [], where, line_of(doc, "after_echo"))
+             for w in tokenize(item)}
+    vocabulary = frozenset(w for words in phrases for w in words)
+    return Replies(phrases, frozenset(after), {k: str(v) for k, v in policy.items()}, vocabulary)
+
+
+def verb_lemmas(words: set[str], keep_form: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Every verb form of the lexicon's verbs, to its lemma: "wiping", "wiped", "wipes" -> "wipe".
+
+    Only forms that can only be verbs, with one lemma, are mapped: "left" (also an adjective) and
+    "soles" (also a noun: both feet) stay as they are.
+    """
+    from lemminflect import getAllInflections, getAllLemmas  # only on a cache miss
+
+    def lemma_of(word: str) -> str | None:
+        readings = getAllLemmas(word)
+        found = {lemma for lemmas in readings.values() for lemma in lemmas}
+        return found.pop() if set(readings) == {"VERB"} and len(found) == 1 else None
+
+    out: dict[str, str] = {}
+    for word in words:
+        lemma = lemma_of(word) or (word if set(getAllLemmas(word)) >= {"VERB"} else None)
+        if lemma is None:
+            continue
+        for forms in getAllInflections(lemma, upos="VERB").values():
+            for form in forms:
+                if lemma_of(form) == lemma and form not in keep_form:
+                    out[form] = lemma
+        if word not in keep_form:
+            out[word] = lemma
+    return out
+
+
+def common_words() -> frozenset[str]:
+    """English words frequent enough to be real words, never slips (wordfreq)."""
+    from wordfreq import iter_wordlist, zipf_frequency  # only on a cache miss
+
+    out = set()
+    for word in iter_wordlist("en"):
+        if zipf_frequency(word, "en") < COMMON_ZIPF:
+            break
+        out.add(word)
+    return frozenset(out)
+
+
 def compile_language(root: Path) -> Language:
     """Compile intents/; raises DataErrors listing the first problem in every broken file."""
     intents_dir = root / "intents"
@@ -189,10 +297,11 @@ def compile_language(root: Path) -> Language:
         return None
 
     cues = attempt(compile_cues, intents_dir / "cues.yaml", root)
+    concepts = attempt(compile_concepts, intents_dir / "concepts.yaml", root) or {}
     lexicons: dict[str, Lexicon] = {}
     phrases: list[Phrase] = []
     for path in sorted((intents_dir / "lexicon").glob("*.yaml")):
-        compiled = attempt(compile_lexicon, path, root, cues.stop_words if cues else frozenset())
+        compiled = attempt(compile_lexicon, path, root, cues.stop_words if cues else frozenset(), concepts)
         for lexicon in compiled[0] if compiled else []:
             if lexicon.fact in lexicons:
                 errors.append(DataError(lexicon.file, 1, f"fact `{lexicon.fact}` is also defined in {lexicons[lexicon.fact].file}"))
@@ -200,7 +309,8 @@ def compile_language(root: Path) -> Language:
         phrases += compiled[1] if compiled else []
     compiled_intents = attempt(compile_intents, intents_dir / "dialogue.yaml", root)
     corrections = attempt(compile_corrections, intents_dir / "corrections.yaml", root)
-    if errors or cues is None or compiled_intents is None or corrections is None:
+    replies = attempt(compile_answers, intents_dir / "answers.yaml", root)
+    if errors or cues is None or compiled_intents is None or corrections is None or replies is None:
         raise DataErrors(errors)
     intents, fillers = compiled_intents
     replacements, keep = corrections
@@ -213,6 +323,10 @@ def compile_language(root: Path) -> Language:
     words |= {w for pattern, _ in cues.proxy for w in pattern}
     words |= {w for meant in replacements.values() for w in meant}
     words |= duration_words()
-    repairer = WordRepairer(sorted(words), keep, replacements)
+    lemmas = verb_lemmas({w for p in phrases for w in p.tokens}, cues.keep_form)
+    words |= set(lemmas)
+    repairer = WordRepairer(sorted(words), keep | common_words(), replacements)
     pairs = [(name, s) for name, sentences in intents.items() for s in sentences]
-    return Language(phrases, lexicons, intents, cues, repairer, pairs, fillers)
+    language = Language(phrases, lexicons, intents, cues, repairer, pairs, fillers, replies, lemmas)
+    language.trie = build_trie(phrases, language.key)
+    return language

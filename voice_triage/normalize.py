@@ -10,7 +10,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-CLAUSE_BREAK = re.compile(r"[.,;:!?()\n]+|\s[-–—]\s")
+CLAUSE_BREAK = re.compile(r"([.,;:!?()\n]+|\s[-–—]\s)")
 REPLACED_CONFIDENCE = 0.95
 """A listed mishearing is very likely what was meant, but not certainly."""
 MAX_CHARS = 2000
@@ -26,10 +26,16 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-def clauses(text: str) -> list[str]:
-    """Split at punctuation: context cues don't reach across a clause."""
+def clauses(text: str) -> list[tuple[str, str]]:
+    """Split at punctuation: context cues don't reach across a clause. Each clause with the
+    punctuation that ends it ("," a soft break inside a list; "?" a question)."""
     text = unicodedata.normalize("NFKC", text)
-    return [part for part in CLAUSE_BREAK.split(text) if part.strip()]
+    parts = CLAUSE_BREAK.split(text)
+    out = []
+    for i in range(0, len(parts), 2):
+        if parts[i].strip():
+            out.append((parts[i], parts[i + 1].strip() if i + 1 < len(parts) else ""))
+    return out
 
 
 def strip_possessive(token: str) -> str:
@@ -82,9 +88,12 @@ class WordRepairer:
             return word, 1.0
         cached = self._cache.get(word)
         if cached is None:
-            best = process.extractOne(word, self.vocabulary, scorer=OSA.normalized_similarity,
-                                      score_cutoff=cutoff)
-            cached = (best[0], best[1]) if best else (word, 1.0)
+            best = process.extract(word, self.vocabulary, scorer=OSA.normalized_similarity,
+                                   score_cutoff=cutoff, limit=2)
+            if best and (len(best) == 1 or best[1][1] < best[0][1]):
+                cached = (best[0][0], best[0][1])
+            else:
+                cached = (word, 1.0)  # no near word, or two equally near ("boht": both or boot?): a guess
             if len(self._cache) < 50_000:
                 self._cache[word] = cached
         return cached

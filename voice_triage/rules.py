@@ -33,6 +33,10 @@ class Question:
     """The red flag this question screens for."""
     prime: str = ""
     """Words to read before a short answer that doesn't name its topic ("only years ago")."""
+    plain: str = ""
+    """The question again in plainer words: for the second try and "just to be sure"."""
+    explain: str = ""
+    """What the question's words mean, for "what does that mean?" and help."""
 
 
 @dataclass(frozen=True)

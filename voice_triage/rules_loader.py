@@ -107,7 +107,11 @@ class _Reader:
         return _plain(cond)
 
     def question(self, node: Any, red_flag: str | None = None) -> Question:
-        self.only(node, "fact text expect choices answers hypotheses covers always_if_unknown prime")
+        self.only(node, "fact text expect choices answers hypotheses covers always_if_unknown prime plain explain")
+        if red_flag is not None:
+            for key in ("plain", "explain"):
+                self.need(node, key, str, "a warning-sign question needs it: " + (
+                    "the question in plainer words" if key == "plain" else "what its words mean"))
         expect = node.get("expect", "yes_no")
         if expect not in EXPECTS:
             self.error(node, f"`expect` must be one of {', '.join(EXPECTS)}", "expect")
@@ -123,7 +127,7 @@ class _Reader:
         return Question(fact, self.need(node, "text", str, "the words of the question"), expect,
                         tuple(node.get("choices") or ()), dict(node.get("answers") or {}), hypotheses,
                         tuple(node.get("covers") or ()), bool(node.get("always_if_unknown")), red_flag,
-                        str(node.get("prime") or ""))
+                        str(node.get("prime") or ""), str(node.get("plain") or ""), str(node.get("explain") or ""))
 
     def read(self) -> RuleBook:
         doc = self.doc
@@ -155,6 +159,8 @@ class _Reader:
             self.only(node, "id name source also section min_score evidence")
             for e in node.get("evidence") or []:
                 self.only(e, "when weight says source also section")
+                if "{reported}" in str(e.get("says", "")) and not (e.get("when") or {}).get("any_in", {}).get("regions"):
+                    self.error(e, "`{reported}` needs `when: {any_in: {regions: [...]}}` to say which regions", "says")
             cites = self.cites(node)
             evidence = tuple(Evidence(self.condition(e.get("when"), e, "when"), int(self.need(e, "weight", int, "a number")),
                                       self.need(e, "says", str, "the reason"),

@@ -26,9 +26,10 @@ class _State:
 class Triage:
     """Applies one rule book to facts. Conditions are compiled once, at start."""
 
-    def __init__(self, rules: RuleBook, region_order: tuple[str, ...]) -> None:
+    def __init__(self, rules: RuleBook, region_order: tuple[str, ...], region_names: dict[str, str] | None = None) -> None:
         self.rules = rules
         self.region_order = region_order
+        self.region_names = region_names or {}
         self._flags = [(f, compile_condition(f.fires_when),
                         compile_condition(f.escalate_when) if f.escalate_when else None) for f in rules.red_flags]
         self._levels = [(r, compile_condition(r.when)) for r in rules.level_rules]
@@ -95,17 +96,27 @@ class Triage:
             reasons = [reason for reason in reasons if reason not in fallbacks]
         return level, reasons, applied
 
-    def _ranked(self, state: _State) -> list[SourceFinding]:
+    def _ranked(self, state: _State, facts: Facts) -> list[SourceFinding]:
         found = []
         for order, ((source, items), holds) in enumerate(zip(self._sources, state.evidence)):
             score, why, against = 0, [], []
             for (evidence, _), held in zip(items, holds):
                 if held:
                     score += evidence.weight
-                    (why if evidence.weight > 0 else against).append(evidence.says)
+                    (why if evidence.weight > 0 else against).append(self._said(evidence, facts))
             if why and score >= source.min_score:
                 found.append((-score, order, SourceFinding(source.id, source.name, why, against, score)))
         return [finding for *_, finding in sorted(found, key=lambda item: item[:2])]
+
+    def _said(self, evidence, facts: Facts) -> str:
+        """The reason, with `{reported}` filled by the regions this person named ("the big toe and the top of the foot")."""
+        if "{reported}" not in evidence.says:
+            return evidence.says
+        pattern = evidence.when.get("any_in", {}).get("regions", [])
+        named = [self.region_names.get(r, r.replace("_", " ")) for r in self.region_order
+                 if r in pattern and r in (facts.get("regions") or [])]
+        listed = " and ".join(named) if len(named) < 3 else ", ".join(named[:-1]) + " and " + named[-1]
+        return evidence.says.replace("{reported}", listed)
 
     def _outcome(self, flags: list[str | None], levels: list[bool],
                  scores: list[tuple[int, bool]]) -> tuple[str, tuple[str, ...]]:
@@ -157,7 +168,7 @@ class Triage:
         """The full assessment of these facts."""
         state = self._state(facts)
         level, reasons, applied = self._level(state)
-        sources = self._ranked(state)
+        sources = self._ranked(state, facts)
         red_ids = [flag.id for (flag, _, _), fired in zip(self._flags, state.flags) if fired]
         context = {"sources": [s.id for s in sources], "red_flags": red_ids, "level": level}
         urgent = LEVELS.index(level) >= LEVELS.index("emergency")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import scope
 from .duration import parse_duration
-from .language import ANYONE, Language, Phrase
+from .language import ANYONE, Language, Meaning
 from .normalize import MAX_CHARS, clauses, strip_possessive, tokenize
 
 _END = ""
 MAX_SKIPS = 2
 CUE_GROUPS = ("negation_before", "negation_after", "history_before", "history_after", "uncertainty", "other",
-              "terminators")
+              "terminators", "hypothetical")
 """Transparent words allowed inside one phrase ("top of my right foot")."""
 
 
@@ -60,12 +61,7 @@ class Understander:
     def __init__(self, language: Language) -> None:
         self.language = language
         self.cues = language.cues
-        self._trie: dict = {}
-        for phrase in language.phrases:
-            node = self._trie
-            for token in phrase.tokens:
-                node = node.setdefault(token, {})
-            node.setdefault(_END, []).append(phrase)
+        self._trie = language.trie
         # every cue of every group, by first word, longest first: one pass finds them all
         self._cue_index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for group in CUE_GROUPS:
@@ -73,6 +69,7 @@ class Understander:
                 self._cue_index.setdefault(cue[0], []).append((group, cue))
         for entries in self._cue_index.values():
             entries.sort(key=lambda entry: -len(entry[1]))
+        self._transparent = self.cues.transparent_words | {language.key(w) for w in self.cues.transparent_words}
         # "my foot isn't cold": a negation skipped inside a phrase still negates it
         self._inner_negations = frozenset(c for c in self.cues.negation_before if len(c) == 1)
         self._proxy: dict[tuple[str, ...], str] = {}
@@ -87,28 +84,40 @@ class Understander:
         tokens: list[str] = []
         confidence: list[float] = []
         clause_of: list[int] = []
-        for number, clause in enumerate(clauses(text)):
+        soft: set[int] = set()  # clauses that end in a comma: a list may go on
+        questions: set[int] = set()
+        for number, (clause, mark) in enumerate(clauses(text)):
             words, scores = self.language.repairer.apply(tokenize(clause))
             tokens += words
             confidence += scores
             clause_of += [number] * len(words)
+            if mark == ",":
+                soft.add(number)
+            if "?" in mark:
+                questions.add(number)
+        tokens = scope.refer_back(tokens, self.cues)
+        cue_spans = self._find_cues(tokens)
         found = self._find_proxy(tokens)
+        if found == ANYONE:  # "my son fell... his foot": the pronoun is the person named
+            found = scope.named_person(tokens, cue_spans, self.cues) or found
         if found and (found != ANYONE or not proxy):  # "he has..." keeps the "dad" named earlier
             proxy = found
-        cue_spans = self._find_cues(tokens)
         segment_of = self._segments(tokens, clause_of, cue_spans["terminators"])
         mentions = [self._contextualise(phrase, start, end, skipped, tokens, confidence, segment_of, cue_spans, proxy)
                     for phrase, start, end, skipped in self._match(tokens)]
+        mentions = scope.spread_negation(mentions, tokens, clause_of, soft, self.cues, cue_spans)
+        mentions = scope.mark_hypothetical(mentions, clause_of, questions, self.cues, cue_spans)
         duration = self._duration(tokens, clause_of, segment_of, mentions)
         return Understanding(mentions, duration, proxy, tokens, truncated)
 
     # -- matching -------------------------------------------------------------------
 
-    def _match(self, tokens: list[str]) -> list[tuple[Phrase, int, int, tuple[str, ...]]]:
+    def _match(self, tokens: list[str]) -> list[tuple[Meaning, int, int, tuple[str, ...]]]:
         """Every phrase found, as (phrase, first token, end token, skipped words); shorter shadows removed."""
-        stop, transparent = self.cues.stop_words, self.cues.transparent_words
-        content = [(i, strip_possessive(t)) for i, t in enumerate(tokens) if strip_possessive(t) not in stop]
-        found: list[tuple[Phrase, int, int, int, tuple[str, ...]]] = []  # + content length, skipped
+        stop, transparent = self.cues.stop_words, self._transparent
+        key = self.language.key
+        content = [(i, key(strip_possessive(t))) for i, t in enumerate(tokens) if strip_possessive(t) not in stop]
+        found: list[tuple[Meaning, int, int, int, tuple[str, ...]]] = []  # + content length, skipped
         for k, (_, word) in enumerate(content):
             first = self._trie.get(word)
             if first is None:
@@ -146,6 +155,8 @@ class Understander:
             done: set[str] = set()
             for group, cue in self._cue_index.get(token, ()):
                 if group not in done and tuple(tokens[i:i + len(cue)]) == cue:
+                    if group == "negation_after" and i and (tokens[i - 1],) in self._inner_negations:
+                        continue  # "not normal" says the opposite of "normal"
                     spans[group].append((i, i + len(cue)))
                     done.add(group)
         return spans
@@ -170,13 +181,13 @@ class Understander:
 
     # -- context ----------------------------------------------------------------------
 
-    def _contextualise(self, phrase: Phrase, start: int, end: int, skipped: tuple[str, ...],
+    def _contextualise(self, phrase: Meaning, start: int, end: int, skipped: tuple[str, ...],
                        tokens: list[str], confidence: list[float],
                        segment_of: list[int], cue_spans: dict[str, list[tuple[int, int]]], proxy: str | None) -> Mention:
         window, segment = self.cues.window, segment_of[start]
 
-        def before(group: str) -> bool:
-            return any(e <= start and start - e <= window and segment_of[s] == segment and segment_of[e - 1] == segment
+        def before(group: str) -> bool:  # a cue may run into the phrase: "no one side of my body"
+            return any(s < start and start - e <= window and segment_of[s] == segment and segment_of[e - 1] == segment
                        for s, e in cue_spans[group])
 
         def after(group: str) -> bool:

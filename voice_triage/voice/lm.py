@@ -59,10 +59,12 @@ def build_arpa(sentences: Iterable[str], vocabulary: set[str]) -> str:
                       "\\1-grams:", *lines_uni, "", "\\2-grams:", *lines_bi, "", "\\end\\", ""])
 
 
-def domain_sentences(language) -> list[str]:
-    """Everything the language data can say: lexicon phrases, dialogue sentences, cue phrases."""
-    sentences = [p.text for p in language.phrases if p.text]
+def domain_sentences(language, phrases) -> list[str]:
+    """Everything the language data can say: lexicon phrases, dialogue sentences, replies, cue phrases."""
+    sentences = [p.text for p in phrases if p.text]
     sentences += [s for _, s in language.sentences]
+    if language.replies:
+        sentences += [" ".join(words) for words in language.replies.phrases]
     cues = language.cues
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other):

@@ -48,14 +48,18 @@ def _device(value: str | None) -> int | str | None:
 
 def vocabulary(brain: Brain) -> list[str]:
     """Every word the understanding knows: the recogniser's grammar comes from intents/."""
-    return list(brain.knowledge.language.repairer.vocabulary)
+    language = brain.knowledge.language
+    replies = language.replies.vocabulary if language.replies else frozenset()
+    return sorted(set(language.repairer.vocabulary) | replies)
 
 
 def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, vosk_mode: str = "grammar"):
     """The chosen speech engine, biased to the words and sentences of intents/."""
+    from ..knowledge import phrases_of
     from .lm import domain_sentences
 
-    return choose_recognizer(engine, vocabulary(brain), domain_sentences(brain.knowledge.language), model, vosk_mode)
+    sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
+    return choose_recognizer(engine, vocabulary(brain), sentences, model, vosk_mode)
 
 
 def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: TextIO, jsonl: bool,
@@ -82,11 +86,10 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
 
     def is_yes(text: str) -> bool | None:
         match = brain.intents.recognize(text)
-        if match and match.name in ("Affirm", "CorrectToYes"):
-            return True
-        if match and match.name in ("Deny", "CorrectToNo"):
-            return False
-        return None
+        if match and match.name in ("CorrectToYes", "CorrectToNo"):
+            return match.name == "CorrectToYes"
+        reply = brain.replies.read(text)
+        return {"yes": True, "no": False}.get(reply.kind)
 
     channel = VoiceChannel(listener, recognizer, speaker, is_yes, stdout, jsonl,
                            Endpointing(options.silence, options.listen_timeout), options.confirm_below, stdin)
