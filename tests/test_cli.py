@@ -159,6 +159,10 @@ def test_check_passes_on_the_real_data(cache_env):
     ("intents/lexicon/conditions.yaml", "type: flag", "type: maybe", "`type` must be one of"),
     ("intents/lexicon/onset.yaml", '"(gradually|gradual', '"(gradually|gradual]', "bad sentence template"),
     ("rules/triage.yaml", "      fallback: true", "      fallbak: true", "unknown key `fallbak`"),
+    ("rules/triage.yaml", "      plain: \"Has your face", "      plan: \"Has your face", "unknown key `plan`"),
+    ("intents/answers.yaml", '"(uh uh|huh uh|', '"(uh huh|huh uh|', "is in both `yes` and `no`"),
+    ("intents/answers.yaml", "  hedged_no_on_warning_sign: confirm", "  hedged_no_on_warning_sign: yes", "must be one of"),
+    ("intents/concepts.yaml", '  pale: "(pale|', '  pale: "(pale]|', "bad sentence template"),
 ])
 def test_check_reports_file_and_line(broken_data, path, old, new, expected):
     root, env = broken_data

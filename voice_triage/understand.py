@@ -6,12 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import scope
-from .duration import parse_duration
+from .duration import UNIT_DAYS, parse_duration
 from .language import ANYONE, Language, Meaning
 from .normalize import MAX_CHARS, clauses, strip_possessive, tokenize
 
 _END = ""
 MAX_SKIPS = 2
+_SYMPTOM_FACTS = frozenset({"regions", "sensations", "onset"})
+_OTHER_TOPICS = frozenset({"back_pain", "diabetes", "cancer_history", "weight_loss"})
+"""A duration said of these is theirs, not the symptom's ("my back's been bad for years")."""
+_TIME_WORDS = frozenset({"started", "start", "starts", "began", "begun", "came", "since", "ago", "for", "noticed",
+                         "happened", "been", "had", "lasted", "going"})
+"""A clause about nothing we know gives the duration only when it speaks of time passing."""
 CUE_GROUPS = ("negation_before", "negation_after", "history_before", "history_after", "uncertainty", "other",
               "terminators", "hypothetical")
 """Transparent words allowed inside one phrase ("top of my right foot")."""
@@ -213,8 +219,10 @@ class Understander:
 
     def _duration(self, tokens: list[str], clause_of: list[int], segment_of: list[int],
                   mentions: list[Mention]) -> int | None:
-        """The symptom's duration; one said of back pain or an old injury ("for years") is skipped."""
-        symptom_facts = {"regions", "sensations", "onset"}
+        """The symptom's duration. One said of back pain or a condition ("bad for years") is skipped, and
+        one said next to what the person feels or did ("since I sat cross-legged 4 days ago") beats one
+        said in a clause about nothing we know ("the weather is nice today")."""
+        fallback = None
         first = 0
         while first < len(tokens):
             last = first
@@ -224,8 +232,11 @@ class Understander:
             while (parsed := parse_duration(tokens[start:last])) is not None:
                 segment = segment_of[start + parsed[1]]
                 about = {m.fact for m in mentions if segment_of[m.start] == segment}
-                if not about or about & symptom_facts:
+                if about & _SYMPTOM_FACTS or (about and not about <= _OTHER_TOPICS):
                     return parsed[0]
+                length = any(t in UNIT_DAYS for t in tokens[start:last])  # "3 weeks", not just "today"
+                if not about and fallback is None and (length or _TIME_WORDS.intersection(tokens[first:last])):
+                    fallback = parsed[0]  # "It started today." but not "The weather is nice today."
                 start += parsed[1] + 1
             first = last
-        return None
+        return fallback
