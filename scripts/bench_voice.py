@@ -27,7 +27,7 @@ SPEECH = ROOT / "tests" / "fixtures" / "speech"
 
 
 def recognition(brain) -> dict:
-    from test_facts import matches
+    from test_speech import heard_right
 
     from voice_triage.voice.asr import transcribe
     from voice_triage.voice.audio import read_wav, wav_chunks
@@ -46,14 +46,7 @@ def recognition(brain) -> dict:
         text = transcribe(recognizer, chunks).text
         decode += time.perf_counter() - started
         audio += sum(map(len, chunks)) / 32000
-        if "facts" in item:
-            facts: dict = {}
-            brain.read(facts, text)
-            ok = all(matches(v, facts.get(k)) for k, v in item["facts"].items())
-        else:
-            match = brain.intents.recognize(text)
-            ok = match is not None and match.name == item["intent"]
-        right.setdefault(item["family"], []).append(ok)
+        right.setdefault(item["family"], []).append(heard_right(brain, item, text))
     every = [ok for oks in right.values() for ok in oks]
     out = {"engine": recognizer.name, "load_s": load, "real_time_factor": decode / audio,
            "spoken understanding (all)": f"{sum(every)}/{len(every)} = {sum(every) / len(every):.1%}"}

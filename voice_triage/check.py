@@ -52,7 +52,9 @@ def run_check(out: TextIO) -> int:
         return 1
     assert knowledge is not None
     rules = knowledge.rules
+    replies = knowledge.language.replies
     out.write(f"ok: {len(knowledge.language.phrases)} phrases for {len(knowledge.language.lexicons)} facts, "
-              f"{len(knowledge.language.intents)} dialogue intents, {len(rules.red_flags)} red flags, "
+              f"{len(knowledge.language.intents)} dialogue commands, {len(replies.phrases) if replies else 0} "
+              f"reply phrases, {len(rules.red_flags)} red flags, "
               f"{len(rules.level_rules)} level rules, {len(rules.sources)} sources, {len(rules.advice)} advice items\n")
     return 0

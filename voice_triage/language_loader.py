@@ -324,7 +324,6 @@ def compile_language(root: Path) -> Language:
     words |= {w for meant in replacements.values() for w in meant}
     words |= duration_words()
     lemmas = verb_lemmas({w for p in phrases for w in p.tokens}, cues.keep_form)
-    words |= set(lemmas)
     repairer = WordRepairer(sorted(words), keep | common_words(), replacements)
     pairs = [(name, s) for name, sentences in intents.items() for s in sentences]
     language = Language(phrases, lexicons, intents, cues, repairer, pairs, fillers, replies, lemmas)

@@ -59,12 +59,24 @@ def build_arpa(sentences: Iterable[str], vocabulary: set[str]) -> str:
                       "\\1-grams:", *lines_uni, "", "\\2-grams:", *lines_bi, "", "\\end\\", ""])
 
 
+PER_TEMPLATE = 40
+"""Sentences kept from one lexicon template: a concept template ("<saddle_area> <numb>") expands to
+thousands, which would drown the commands and answers in the model's counts."""
+
+
 def domain_sentences(language, phrases) -> list[str]:
     """Everything the language data can say: lexicon phrases, dialogue sentences, replies, cue phrases."""
-    sentences = [p.text for p in phrases if p.text]
+    by_template: dict[str, list[str]] = {}
+    for phrase in phrases:
+        if phrase.text:
+            by_template.setdefault(phrase.where, []).append(phrase.text)
+    sentences = []
+    for texts in by_template.values():
+        step = max(1, len(texts) // PER_TEMPLATE)
+        sentences += texts[::step]
     sentences += [s for _, s in language.sentences]
     if language.replies:
-        sentences += [" ".join(words) for words in language.replies.phrases]
+        sentences += [" ".join(words) for words in language.replies.phrases if len(words) <= 2]
     cues = language.cues
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other):

@@ -49,7 +49,8 @@ def _device(value: str | None) -> int | str | None:
 def vocabulary(brain: Brain) -> list[str]:
     """Every word the understanding knows: the recogniser's grammar comes from intents/."""
     language = brain.knowledge.language
-    replies = language.replies.vocabulary if language.replies else frozenset()
+    # the words of short replies ("yeah", "nope", "not really"); longer ones add more confusions than they fix
+    replies = {w for words in (language.replies.phrases if language.replies else {}) if len(words) <= 2 for w in words}
     return sorted(set(language.repairer.vocabulary) | replies)
 
 
