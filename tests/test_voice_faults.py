@@ -97,7 +97,7 @@ def test_tts_failure_prints_the_reply_and_the_session_goes_on(brain, capsys):
     speaker = FailingSpeaker()
     screen = io.StringIO()
     turns = RecordedTurns([SPEECH / "rf_bladder.wav"])
-    channel = VoiceChannel(turns, recognizer_for(brain, "pocketsphinx"), speaker, lambda text: None, screen,
+    channel = VoiceChannel(turns, recognizer_for(brain, "pocketsphinx"), speaker, screen,
                            timing=Endpointing())
     dialogue = Dialogue(brain)
     run(dialogue, channel)

@@ -59,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("--url", help=argparse.SUPPRESS)
     download.add_argument("--sha256", help=argparse.SUPPRESS)
     model_commands.add_parser("list", help="show installed models and where they are")
+    serve = commands.add_parser("serve", help="serve conversations to Home Assistant over Wyoming "
+                                "(needs voice-triage[wyoming])")
+    serve.add_argument("--uri", default="tcp://127.0.0.1:10500",
+                       help="where to listen (default tcp://127.0.0.1:10500; Wyoming has no authentication)")
+    serve.add_argument("--idle-minutes", type=float, default=10, metavar="MINUTES",
+                       help="forget a conversation after this long without a turn (default 10)")
+    serve.add_argument("--max-conversations", type=int, default=100, metavar="N",
+                       help="conversations kept at once; the oldest goes first (default 100)")
+    serve.add_argument("--save-summaries", type=Path, metavar="DIR",
+                       help="save each conversation's assessment and clinician summary here (Markdown and JSON)")
     return parser
 
 
@@ -85,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return _devices()
         if args.command == "model":
             return _model(args)
+        if args.command == "serve":
+            return _serve(args)
         return _session(args)
     except DataErrors as errors:
         for error in errors.errors:
@@ -225,7 +237,9 @@ def _session(args: argparse.Namespace) -> int:
     if not args.text:
         channel = _voice_channel(args, brain)
         if channel is not None:
-            run(Dialogue(brain), channel, args.save_summary)
+            from .spoken import SpokenDialogue
+
+            run(SpokenDialogue(brain, confirm_below=args.confirm_below), channel, args.save_summary)
             return 0
     if args.jsonl:
         from .channels.jsonl import JsonlChannel
@@ -237,6 +251,22 @@ def _session(args: argparse.Namespace) -> int:
         channel = TextChannel(sys.stdin.buffer, sys.stdout)
     run(Dialogue(brain), channel, args.save_summary)
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import wyoming  # noqa: F401
+    except ImportError:
+        sys.stderr.write(f"{PROG}: serving needs the wyoming package: pip install 'voice-triage[wyoming]'\n")
+        return 2
+    from .service.conversations import Conversations
+    from .service.wyoming_server import run_service
+
+    if args.idle_minutes <= 0 or args.max_conversations < 1:
+        sys.stderr.write(f"{PROG}: --idle-minutes and --max-conversations must be positive\n")
+        return 2
+    conversations = Conversations(_brain(), args.idle_minutes * 60, args.max_conversations, args.save_summaries)
+    return run_service(conversations, args.uri)
 
 
 def _voice_channel(args: argparse.Namespace, brain):

@@ -110,8 +110,9 @@ class Dialogue:
         """The opening: disclaimer and the first question."""
         return [Say(self.brain.rules.disclaimer), self._ask(DESCRIBE)]
 
-    def hear(self, text: str) -> list[Event]:
-        """Handle one utterance (a typed line or a recognised phrase)."""
+    def hear(self, text: str, confidence: float | None = None) -> list[Event]:
+        """Handle one utterance (a typed line or a recognised phrase). A typed dialogue takes every turn as
+        said, so `confidence` is for SpokenDialogue (voice_triage/spoken.py)."""
         if self.done:
             return []
         text = text.strip()
@@ -242,13 +243,14 @@ class Dialogue:
         self._last_ask = Ask(question.text, question.expect, tuple(c.replace("_", " ") for c in question.choices))
         return self._last_ask
 
-    def _put_again(self, question: Question, words: str, before: list[Event] | None = None) -> list[Event]:
+    def _put_again(self, question: Question, words: str, before: list[Event] | None = None,
+                   expect: str | None = None) -> list[Event]:
         """Ask the open question once more (other words allowed); past MAX_PUTS, move on cautiously."""
         if self._times_put >= MAX_PUTS:
             return self._give_up(question)
         self._times_put += 1
         self._confirming = words.startswith("Just to be sure")
-        ask = Ask(words, question.expect, tuple(c.replace("_", " ") for c in question.choices))
+        ask = Ask(words, expect or question.expect, tuple(c.replace("_", " ") for c in question.choices))
         return (before or []) + [ask]
 
     def _give_up(self, question: Question) -> list[Event]:

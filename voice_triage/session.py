@@ -25,7 +25,7 @@ def run(dialogue: Dialogue, channel: Channel, save_summary: Path | None = None) 
             if dialogue.done:
                 break
             line = channel.read()
-            events = dialogue.finish() if line is None else dialogue.hear(line)
+            events = dialogue.finish() if line is None else dialogue.hear(line, channel.confidence)
     except KeyboardInterrupt:
         for event in dialogue.finish():
             channel.show(event)

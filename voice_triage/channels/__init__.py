@@ -10,6 +10,9 @@ from ..dialogue import Event
 class Channel(Protocol):
     """Moves text in and out; the dialogue does the rest."""
 
+    confidence: float | None
+    """How sure the channel is of the last turn it read (a recogniser's confidence); None for typed text."""
+
     def show(self, event: Event) -> None:
         """Present one event (speak it, print it, or write it as JSON)."""
 

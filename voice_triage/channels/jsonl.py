@@ -28,6 +28,9 @@ def event_json(event: Event) -> dict:
 class JsonlChannel:
     """Writes events as JSON lines; reads one plain line per question."""
 
+    confidence = None
+    """Typed text is taken as it is."""
+
     def __init__(self, stdin: BinaryIO, stdout: TextIO) -> None:
         self.stdin, self.stdout = stdin, stdout
 

@@ -25,6 +25,9 @@ def read_line(stream: BinaryIO) -> str | None:
 class TextChannel:
     """Prints each line; asks with a clear prompt; colour only on a terminal without NO_COLOR."""
 
+    confidence = None
+    """Typed text is taken as it is."""
+
     def __init__(self, stdin: BinaryIO, stdout: TextIO) -> None:
         self.stdin, self.stdout = stdin, stdout
         self.bold = stdout.isatty() and "NO_COLOR" not in os.environ

@@ -17,7 +17,6 @@ from .tts import PrintedSpeaker, Speaker
 
 MAX_SILENT_TURNS = 3
 """After this many listens with nothing said, the session ends (with its result)."""
-MAX_CONFIRMATIONS = 2
 MAX_SPEECH_FAILURES = 3
 """Replies that can't be spoken in a row before the assistant stops trying to speak."""
 
@@ -60,18 +59,16 @@ class VoiceChannel:
     """The speech engine."""
     speaker: Speaker
     """The voice."""
-    is_yes: Callable[[str], bool | None]
-    """Reads a yes/no answer (for "Did you say ...?")."""
     screen: TextIO = sys.stdout
     """Where the conversation is shown (or JSON lines are written)."""
     jsonl: bool = False
     """Write session events as JSON lines, with `heard` events."""
     timing: Endpointing = field(default_factory=Endpointing)
     """Endpointing settings."""
-    confirm_below: float = 0.5
-    """Ask "Did you say ...?" when the recogniser's confidence is below this."""
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
+    confidence: float | None = None
+    """The recogniser's confidence in the last turn read (None when it was typed)."""
     _typing: bool = False
     _speech_failures: int = 0
     _broken_speaker: Speaker | None = None
@@ -104,41 +101,11 @@ class VoiceChannel:
                     self._tell("I didn't hear anything. Please answer when you're ready.")
                 continue
             self._heard(transcript)
-            if transcript.confidence >= self.confirm_below:
-                return transcript.text
-            confirmed = self._confirm(transcript)
-            if confirmed is not None:
-                return confirmed
+            self.confidence = transcript.confidence  # the dialogue checks what it is unsure of
+            return transcript.text
         return None
 
     # -- helpers ---------------------------------------------------------------------
-
-    def _confirm(self, transcript: Transcript) -> str | None:
-        """'Did you say ...?' Yes: use it. No: listen again."""
-        for _ in range(MAX_CONFIRMATIONS):
-            self._tell(f"Did you say: {transcript.text}?", ask=True)
-            try:
-                answer, _ = self.listener.listen(self.recognizer, self.timing, self._listening)
-            except (EOFError, AudioError):
-                return transcript.text
-            if answer is not None and answer.text:
-                self._heard(answer)
-                verdict = self.is_yes(answer.text)
-                if verdict is True:
-                    return transcript.text
-                if verdict is None and answer.confidence >= self.confirm_below:
-                    return answer.text  # they just said something else: take that
-            self._tell("Please say it again.")
-            try:
-                again, _ = self.listener.listen(self.recognizer, self.timing, self._listening)
-            except (EOFError, AudioError):
-                return None
-            if again is not None and again.text:
-                self._heard(again)
-                if again.confidence >= self.confirm_below:
-                    return again.text
-                transcript = again
-        return transcript.text
 
     def _listening(self) -> None:
         """In JSON lines mode, say when the microphone is open (others can speak into it then)."""
@@ -180,6 +147,7 @@ class VoiceChannel:
         return self._type()
 
     def _type(self) -> str | None:
+        self.confidence = None
         return read_line(self.keyboard) if self.keyboard is not None else None
 
     def _write(self, data: dict) -> None:

@@ -85,15 +85,8 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
         speaker = PrintedSpeaker()
     note.write(f"voice-triage: listening with {listener.name} and {recognizer.name}; speaking with {speaker.name}.\n")
 
-    def is_yes(text: str) -> bool | None:
-        match = brain.intents.recognize(text)
-        if match and match.name in ("CorrectToYes", "CorrectToNo"):
-            return match.name == "CorrectToYes"
-        reply = brain.replies.read(text)
-        return {"yes": True, "no": False}.get(reply.kind)
-
-    channel = VoiceChannel(listener, recognizer, speaker, is_yes, stdout, jsonl,
-                           Endpointing(options.silence, options.listen_timeout), options.confirm_below, stdin)
+    channel = VoiceChannel(listener, recognizer, speaker, stdout, jsonl,
+                           Endpointing(options.silence, options.listen_timeout), stdin)
     # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
     # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.
     sys.stdout = sys.stderr

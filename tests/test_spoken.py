@@ -1,0 +1,102 @@
+"""The dialogue for speech (voice_triage/spoken.py): what was heard is checked before it is acted on.
+Pure: recognised turns and their confidence in, events out."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def ask_texts(events) -> list[str]:
+    return [e.text for e in events if type(e).__name__ == "Ask"]
+
+
+@pytest.fixture
+def spoken(brain):
+    from voice_triage.spoken import SpokenDialogue
+
+    dialogue = SpokenDialogue(brain)
+    dialogue.start()
+    return dialogue
+
+
+def at(dialogue, fact: str):
+    """Put the dialogue at the question that sets `fact` (after a description)."""
+    dialogue.hear("tingling on the top of my foot", 0.95)
+    question = next(q for q in [*dialogue.brain.rules.screening, *dialogue.brain.rules.questions] if q.fact == fact)
+    dialogue._ask(question)
+    return question
+
+
+def test_a_warning_sign_heard_in_reply_to_another_question_is_confirmed_by_its_own_question(spoken):
+    at(spoken, "duration_days")
+    events = spoken.hear("i thought bladder this morning", 0.9)  # "a fall off a ladder this morning"?
+    assert spoken.facts.get("bladder_bowel") is not True, "not escalated on a mishearing"
+    bladder = next(q for q in spoken.brain.rules.screening if "bladder_bowel" in q.covers)
+    assert ask_texts(events) == [bladder.text] and spoken.pending is bladder
+    spoken.hear("no", 0.95)
+    assert spoken.facts[bladder.fact] is False and not spoken.assessment().red_flags
+
+
+def test_no_clear_answer_to_that_check_counts_as_not_sure(spoken):
+    at(spoken, "duration_days")
+    spoken.hear("my bladder", 0.9)
+    bladder = spoken.pending
+    spoken.hear("hmm", 0.9)
+    assert spoken.facts[bladder.fact] == "unsure"
+    assert spoken.assessment().level == "consultation_24"
+
+
+def test_a_warning_sign_heard_clearly_in_answer_to_its_question_escalates(spoken):
+    at(spoken, "screen_bladder_bowel")
+    spoken.hear("yes I've been wetting myself", 0.92)
+    assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
+
+
+def test_a_warning_sign_heard_with_low_confidence_is_confirmed_not_escalated(spoken):
+    at(spoken, "screen_bladder_bowel")
+    spoken.hear("I've been wetting myself", 0.4)
+    assert not spoken.done and spoken.facts.get("bladder_bowel") is not True
+    spoken.hear("yes", 0.9)
+    assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
+
+
+def test_a_low_confidence_answer_is_checked_and_then_used(spoken):
+    question = at(spoken, "screen_trauma")
+    events = spoken.hear("no", 0.3)
+    assert ask_texts(events) == ["Did you say: no?"]
+    spoken.hear("yes", 0.9)
+    assert spoken.facts[question.fact] is False
+    assert spoken.last_reading == "no", "a confirmed reading is used, never followed by 'I didn't understand'"
+
+
+def test_a_reading_that_is_no_answer_is_not_offered(spoken):
+    at(spoken, "screen_trauma")
+    events = spoken.hear("knelt", 0.06)
+    assert not any(t.startswith("Did you say") for t in ask_texts(events))
+
+
+def test_no_question_is_put_more_than_three_times(spoken):
+    question = at(spoken, "side")
+    put = 1
+    for _ in range(6):
+        if spoken.pending is not question:
+            break
+        events = spoken.hear("what", 0.998)
+        put += len(ask_texts(events)) if spoken.pending is question else 0
+    assert put <= 3
+    assert spoken.pending is not question
+    assert any("type your answers" in getattr(e, "text", "") for e in events)
+
+
+def test_a_typed_turn_is_taken_as_it_is(spoken):
+    at(spoken, "screen_trauma")
+    spoken.hear("no")  # no confidence: typed
+    assert spoken.facts["screen_trauma"] is False
+
+
+def test_what_else_was_said_is_kept_while_the_warning_sign_is_checked(spoken):
+    events = spoken.hear("tingling on the top of my foot and my bladder", 0.6)
+    assert spoken.facts.get("regions") == ["top_of_foot"] and spoken.facts.get("bladder_bowel") is not True
+    assert spoken.pending is not None and spoken.pending.red_flag == "cauda_equina"
+    assert "tingling on the top of my foot and my bladder" in spoken.said
+    assert ask_texts(events) == [spoken.pending.text]

@@ -1,0 +1,1 @@
+"""Serving the assistant to other programs (a Wyoming conversation agent)."""

@@ -1,0 +1,124 @@
+"""The dialogue for speech: what was heard is checked before it is acted on (still pure, no I/O).
+
+Speech recognition makes mistakes that typing doesn't ("a week or so" heard as "i wee course
+sole"). So, with the recogniser's confidence for each turn:
+- a warning sign heard with low confidence, or in reply to a question about something else, is
+  confirmed with that warning sign's own question: never escalated on a mishearing, never dropped;
+- a low-confidence turn that would be a valid answer is checked ("Did you say: left?"), and a
+  confirmed reading is then used; one that wouldn't be is simply asked again;
+- every check counts toward the three times a question may be put.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from .dialogue import Dialogue, Event, Say
+from .facts import UNSURE
+from .reply import UNCLEAR, Reply
+from .rules import Question, facts_in
+
+VALID_READINGS = ("yes", "no", "unsure", "confirm", "GoBack", "Stop", "StartOver", "Next", "CorrectToNo",
+                  "CorrectToYes")
+"""Readings worth a "Did you say ...?" (besides an answer that names new facts)."""
+
+
+@dataclass
+class SpokenDialogue(Dialogue):
+    """A Dialogue fed with recognised speech and its confidence."""
+
+    confirm_below: float = 0.5
+    """Check a turn heard with less confidence than this ("Did you say ...?")."""
+    sure_of_warning: float = 0.8
+    """A warning sign heard with less confidence than this is confirmed with its own question."""
+    _check: str | None = None
+    _sign_question: Question | None = None
+
+    def hear(self, text: str, confidence: float | None = None) -> list[Event]:
+        """One recognised turn; `confidence` None means typed (taken as it is)."""
+        text = text.strip()
+        if self.done or confidence is None or not text:
+            return self._heard(text)
+        if self._check is not None:
+            return self._after_check(text, confidence)
+        flag, probe = self._new_red_flag(text)
+        if flag is not None and (confidence < self.sure_of_warning or not self._asked_about(flag)):
+            return self._confirm_sign(text, flag, probe)
+        if confidence < self.confirm_below and self.pending is not None and self._valid(text):
+            self._check = text
+            self.last_reading = "check"
+            return self._put_again(self.pending, f"Did you say: {text}?", expect="yes_no")
+        return self._heard(text)
+
+    # -- checks -----------------------------------------------------------------------
+
+    def _heard(self, text: str) -> list[Event]:
+        events = Dialogue.hear(self, text)
+        if self._sign_question is not None and self.pending is not self._sign_question:
+            self._sign_question = None
+        return events
+
+    def _after_check(self, text: str, confidence: float) -> list[Event]:
+        """The answer to "Did you say ...?": yes uses the reading, no asks again, anything else is a new turn."""
+        heard, self._check = self._check, None
+        reply = self.brain.replies.read(text)
+        if reply.kind == "yes":
+            self.said.append(text)
+            return self._heard(heard or "")
+        if reply.kind == "no":
+            self.said.append(text)
+            question = self.pending
+            assert question is not None
+            return self._put_again(question, "Sorry. " + (question.plain or question.text))
+        return self.hear(text, confidence)
+
+    def _valid(self, text: str) -> bool:
+        """Whether the turn would answer the open question (tried on a copy of the dialogue)."""
+        trial = copy.deepcopy(self, {id(self.brain): self.brain})
+        Dialogue.hear(trial, text)
+        if trial.last_reading in VALID_READINGS:
+            return True
+        # a choice or a description answers by its facts; "knelt" is no answer to a yes/no question
+        return self.pending is not None and self.pending.expect != "yes_no" and trial.facts != self.facts
+
+    def _new_red_flag(self, text: str):
+        """The first red flag this turn would fire that had not fired, with the facts it would give."""
+        probe = copy.deepcopy(self.facts)
+        self.brain.read(probe, text)
+        before = {f for f, _, _ in self.brain.triage.red_flags(self.facts)}
+        fired = [f for f, _, _ in self.brain.triage.red_flags(probe) if f not in before]
+        flag = next((f for f in self.brain.rules.red_flags if fired and f.id == fired[0]), None)
+        return flag, probe
+
+    def _asked_about(self, flag) -> bool:
+        """The open question is this red flag's own."""
+        return self.pending is not None and self.pending.red_flag == flag.id
+
+    def _confirm_sign(self, text: str, flag, probe: dict) -> list[Event]:
+        """Keep what else was said, but ask the red flag's own question before acting on it; no clear
+        answer to that question counts as not sure."""
+        self.said.append(text)
+        signs = facts_in(flag.fires_when)
+        for fact, value in probe.items():
+            if fact not in signs or fact not in self.brain.rules.red_flag_facts or value is not True:
+                self.facts[fact] = value
+        heard = {f for f in signs if probe.get(f) is True}
+        question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
+        self._sign_question = question
+        self.last_reading = "check_warning_sign"
+        return [Say("I may have heard something about a warning sign, so let me check."), self._ask(question)]
+
+    def _reprompt(self, question: Question, reply: Reply = UNCLEAR) -> list[Event]:
+        if question is self._sign_question:  # no clear answer to the check: the cautious reading
+            self._sign_question = None
+            self.facts[question.fact] = UNSURE
+            self.asked[question.fact] = "(no clear answer)"
+            return [Say("I'll count that one as not sure, to be safe.")] + self._next()
+        return super()._reprompt(question, reply)
+
+    def _give_up(self, question: Question) -> list[Event]:
+        """Put MAX_PUTS times with no clear answer: say that typing works too, then move on cautiously."""
+        return [Say("If speaking is hard, you can also type your answers: start again with voice-triage --text.")] \
+            + super()._give_up(question)
+
