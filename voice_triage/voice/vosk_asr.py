@@ -11,12 +11,12 @@ MODES = ("grammar", "open")
 
 
 def build_grammar(vocabulary: list[str], in_model) -> list[str]:
-    """Vosk grammar phrases: the domain words the model knows, plus "[unk]".
+    """Vosk grammar phrases: the domain words the model knows, plus "[unk]" when the model has it.
 
     "[unk]" matters: without it grammar mode forces silence and noise into words (VOICE.md).
     """
     words = sorted({w for w in vocabulary if w and in_model(w)})
-    return words + ["[unk]"]
+    return words + ["[unk]"] if in_model("[unk]") else words
 
 
 class VoskRecognizer:
@@ -37,6 +37,9 @@ class VoskRecognizer:
         self._vosk = vosk
         self.mode = mode
         self.grammar = build_grammar(vocabulary, lambda w: self._model.vosk_model_find_word(w) != -1)
+        if mode == "grammar" and not [w for w in self.grammar if w != "[unk]"]:
+            raise SpeechError(f"the Vosk model at {model_path} knows none of the assistant's words "
+                              "(is it an English model?)")
         if mode == "grammar" and not has_runtime_grammar(model_path):
             raise SpeechError(f"the Vosk model at {model_path} has a static graph (HCLG) and ignores grammars: "
                               "use a small model, or --vosk-mode open")
@@ -45,7 +48,9 @@ class VoskRecognizer:
 
     def _new(self):
         if self.mode == "grammar":
-            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, json.dumps(self.grammar))
+            # ensure_ascii=False: Vosk reads the grammar as UTF-8; "\ub124" is no word of any model
+            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE,
+                                                    json.dumps(self.grammar, ensure_ascii=False))
         else:
             recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
         recognizer.SetWords(True)
