@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+if TYPE_CHECKING:
+    from .context import Context
 
 SAMPLE_RATE = 16000
 """Both engines listen at 16 kHz, 16-bit, mono."""
@@ -24,6 +27,8 @@ class Transcript:
     """0..1 for the whole utterance (the mean of its words)."""
     words: tuple[tuple[str, float], ...] = ()
     """Each word with its confidence."""
+    in_context: Transcript | None = None
+    """The same audio decoded with the open question's grammar (voice/context.py), when there was one."""
 
 
 class Recognizer(Protocol):
@@ -31,6 +36,9 @@ class Recognizer(Protocol):
 
     name: str
     """Shown to the person, e.g. "PocketSphinx (domain grammar)"."""
+
+    def expect(self, context: Context | None) -> None:
+        """What the next utterances answer (None: a free description)."""
 
     def start(self) -> None:
         """Begin an utterance."""

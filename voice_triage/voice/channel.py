@@ -13,6 +13,7 @@ from ..channels.text import read_line
 from ..dialogue import Ask, End, Event, Say
 from .asr import Recognizer, SpeechError, Transcript, transcribe
 from .audio import AudioError, Endpointing, read_wav, recognize_frames, wav_chunks
+from .context import Context, choose
 from .tts import PrintedSpeaker, Speaker
 
 MAX_SILENT_TURNS = 3
@@ -65,10 +66,15 @@ class VoiceChannel:
     """Write session events as JSON lines, with `heard` events."""
     timing: Endpointing = field(default_factory=Endpointing)
     """Endpointing settings."""
+    listen_for: Callable[[Ask], Context | None] | None = None
+    """The recognition context of a question (voice/context.py); None: always the open model."""
+    matters: Callable[[str, str], bool] | None = None
+    """Whether the open reading heard something (a warning sign) that the question's reading did not."""
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
     confidence: float | None = None
     """The recogniser's confidence in the last turn read (None when it was typed)."""
+    _context: Context | None = None
     _typing: bool = False
     _speech_failures: int = 0
     _broken_speaker: Speaker | None = None
@@ -81,6 +87,9 @@ class VoiceChannel:
         elif isinstance(event, End):
             self.screen.write("Goodbye.\n")
         self.screen.flush()
+        if isinstance(event, Ask) and self.listen_for is not None:
+            self._context = self.listen_for(event)
+            self.recognizer.expect(self._context)
         if isinstance(event, (Say, Ask)):
             self._say(event.text)
 
@@ -100,6 +109,8 @@ class VoiceChannel:
                 if silent < MAX_SILENT_TURNS:
                     self._tell("I didn't hear anything. Please answer when you're ready.")
                 continue
+            if self.matters is not None and self._context is not None:
+                transcript = choose(transcript.in_context, transcript, self._context.expected, self.matters)
             self._heard(transcript)
             self.confidence = transcript.confidence  # the dialogue checks what it is unsure of
             return transcript.text

@@ -11,6 +11,7 @@ from ..brain import Brain
 from .asr import SpeechError, choose_recognizer
 from .audio import AudioError, Endpointing, Microphone
 from .channel import RecordedTurns, VoiceChannel
+from .context import context_for
 from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
 
 
@@ -44,6 +45,16 @@ class VoiceOptions:
 
 def _device(value: str | None) -> int | str | None:
     return int(value) if value is not None and value.isdigit() else value
+
+
+def _new_red_flags(brain: Brain, heard: str, in_context: str) -> set[str]:
+    """Red flags the open reading would fire that the question's reading would not."""
+    fired = []
+    for text in (heard, in_context):
+        facts: dict = {}
+        brain.read(facts, text)
+        fired.append({flag for flag, _, _ in brain.triage.red_flags(facts)})
+    return fired[0] - fired[1]
 
 
 def vocabulary(brain: Brain) -> list[str]:
@@ -86,7 +97,10 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
     note.write(f"voice-triage: listening with {listener.name} and {recognizer.name}; speaking with {speaker.name}.\n")
 
     channel = VoiceChannel(listener, recognizer, speaker, stdout, jsonl,
-                           Endpointing(options.silence, options.listen_timeout), stdin)
+                           Endpointing(options.silence, options.listen_timeout),
+                           listen_for=lambda ask: context_for(ask, brain.knowledge.language),
+                           matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
+                           keyboard=stdin)
     # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
     # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.
     sys.stdout = sys.stderr

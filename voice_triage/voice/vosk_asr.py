@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .asr import SAMPLE_RATE, SpeechError, Transcript
+from .context import Context
 
 MODES = ("grammar", "open")
 
@@ -45,12 +46,20 @@ class VoskRecognizer:
                               "use a small model, or --vosk-mode open")
         self.name = f"Vosk ({model_path.name}, {mode} mode)"
         self._recognizer = None
+        self._in_model = lambda w: self._model.vosk_model_find_word(w) != -1
+        self._context_phrases: list[str] = []
+
+    def expect(self, context: Context | None) -> None:
+        """Put the question's whole answers first in the next grammars (the words stay, so a warning sign
+        said out of turn is still heard)."""
+        phrases = context.phrases if context is not None else ()
+        self._context_phrases = [p for p in phrases if all(self._in_model(w) for w in p.split())]
 
     def _new(self):
         if self.mode == "grammar":
             # ensure_ascii=False: Vosk reads the grammar as UTF-8; "\ub124" is no word of any model
-            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE,
-                                                    json.dumps(self.grammar, ensure_ascii=False))
+            grammar = self._context_phrases + self.grammar
+            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
         else:
             recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
         recognizer.SetWords(True)

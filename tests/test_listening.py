@@ -1,0 +1,100 @@
+"""Listening shaped by the question (voice/context.py): each turn is decoded with the question's
+grammar and with the open domain model, on real PocketSphinx with the spoken fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import load_fixture
+from test_speech import SPEECH, UTTERANCES, heard_right
+
+SHORT = [u for u in UTTERANCES if u.get("context")] + \
+        [dict(u, context="yes_no") for u in UTTERANCES if u["family"] in ("yes_no", "commands")]
+
+
+@pytest.fixture(scope="module")
+def listening(brain):
+    from voice_triage.dialogue import Ask
+    from voice_triage.voice.start import _new_red_flags, recognizer_for
+
+    side = next(q for q in brain.rules.questions if q.fact == "side")
+    asks = {"side": Ask(side.text, "choice", side.choices), "yes_no": Ask("Is there any new weakness?", "yes_no"),
+            "duration": Ask("How long have you had it?", "free")}
+    return recognizer_for(brain, "pocketsphinx"), asks, lambda a, b: bool(_new_red_flags(brain, a, b))
+
+
+def chosen(brain, listening, item):
+    from voice_triage.voice.asr import transcribe
+    from voice_triage.voice.audio import read_wav, wav_chunks
+    from voice_triage.voice.context import choose, context_for
+
+    recognizer, asks, matters = listening
+    context = context_for(asks[item["context"]], brain.knowledge.language)
+    recognizer.expect(context)
+    heard = transcribe(recognizer, wav_chunks(read_wav(SPEECH / item["file"])))
+    return heard, choose(heard.in_context, heard, context.expected, matters)
+
+
+def right(brain, item, text: str) -> bool:
+    if item["context"] == "side":  # a choice is read by the dialogue, not by the lexicon alone
+        from voice_triage.dialogue import Dialogue
+
+        dialogue = Dialogue(brain)
+        dialogue.start()
+        dialogue._ask(next(q for q in brain.rules.questions if q.fact == "side"))
+        dialogue.hear(text)
+        return dialogue.facts.get("side") == item["facts"]["side"]
+    return heard_right(brain, item, text)
+
+
+def test_short_spoken_answers_are_heard_better_in_their_question(brain, listening):
+    opened = shaped = 0
+    misses = []
+    for item in SHORT:
+        heard, kept = chosen(brain, listening, item)
+        opened += right(brain, item, heard.text)
+        shaped += right(brain, item, kept.text)
+        if not right(brain, item, kept.text):
+            misses.append((item["text"], kept.text, kept.confidence))
+    # measured: the open model alone 20 of 28, shaped by the question 27 of 28 ("four days" is "for days")
+    assert shaped >= len(SHORT) - 2, misses
+    assert shaped > opened
+
+
+def test_a_reading_the_grammar_may_have_forced_is_checked(brain, listening):
+    stop = next(u for u in UTTERANCES if u["file"] == "cmd_stop.wav")
+    _, kept = chosen(brain, listening, dict(stop, context="yes_no"))
+    if kept.text != "stop":
+        assert kept.confidence < 0.5, "a forced reading goes to 'Did you say ...?'"
+
+
+def test_a_warning_sign_heard_only_by_the_open_model_is_kept(brain):
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import choose
+    from voice_triage.voice.start import _new_red_flags
+
+    def matters(a, b):
+        return bool(_new_red_flags(brain, a, b))
+
+    heard = Transcript("i wet myself", 0.7)
+    kept = choose(Transcript("yes", 0.0), heard, frozenset({"yes", "no"}), matters)
+    assert kept is heard, "the dialogue then confirms it with the warning sign's own question"
+
+
+def test_every_question_kind_has_a_small_grammar(brain):
+    from voice_triage.dialogue import Ask
+    from voice_triage.voice.context import context_for, jsgf
+
+    language = brain.knowledge.language
+    words = set(language.repairer.vocabulary) | {w for p in language.replies.phrases for w in p}
+    for ask in (Ask("Is it cold?", "yes_no"), Ask("Which side?", "choice", ("left", "right", "both")),
+                Ask("How long have you had it?", "free")):
+        context = context_for(ask, language)
+        assert context is not None and len(context.phrases) <= 500, "a bigger grammar decodes slowly"
+        assert "stop" not in context.phrases and "stop" in context.expected
+        assert jsgf(context, words).startswith("#JSGF V1.0;")
+    assert context_for(Ask("Please tell me what you are feeling.", "free"), language) is None
+
+
+def test_fixtures_listed(brain):
+    assert len(SHORT) >= 25 and load_fixture("speech", "speech.yaml")

@@ -1,0 +1,121 @@
+"""What to listen for: a recognition context for each kind of question, built from intents/.
+
+A question shapes its likely answers: yes/no forms, the choices offered, a duration. The engine
+decodes a turn twice, with the context's small grammar and with the open domain model; `choose`
+keeps the context's reading unless it heard nothing or the open model heard a warning sign that
+the context did not (the spoken dialogue then confirms it with that sign's own question).
+Grammars stay small: PocketSphinx decodes a JSGF of ~200 phrases at a few percent of real time,
+and one of ~1,000 at 1-2 times real time (measured here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from ..dialogue import Ask
+from ..duration import NUMBER_WORDS, UNIT_DAYS
+from .asr import Transcript
+
+ANSWER_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure")
+"""Reply groups of intents/answers.yaml that answer a question."""
+LEADS = ("yes", "no")
+CHOICE_CARRIERS = ("{c}", "the {c}", "the {c} one", "{c} one", "{c} leg", "{c} foot", "{c} side", "my {c} leg",
+                   "my {c} foot", "just the {c}", "only the {c}", "{c} of them")
+"""How a choice is said: "the left one", "left leg", "both of them"."""
+NUMBERS = sorted(set(NUMBER_WORDS) - {"a", "an", "half"})
+NEVER_FORCED = ("Stop", "StartOver")
+IN_CONTEXT_CONFIDENCE = 0.6
+"""The confidence given to a reading only the question's grammar made: a grammar search has no useful
+word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
+Above the "Did you say" level, below the level at which a warning sign is taken without its own question."""
+DISAGREE_CONFIDENCE = 0.4
+"""The confidence of a grammar reading that shares no word with the open one: below the "Did you say" level."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """The phrases one kind of question expects."""
+
+    name: str
+    """A stable name, e.g. `yes_no` or `choice_left_right_both` (engines cache their grammars by it)."""
+    phrases: tuple[str, ...] = ()
+    """Whole answers, lower case."""
+    durations: bool = False
+    """Also any duration: "two days", "a week or so", "about three weeks", "for months"."""
+    also_expected: tuple[str, ...] = ()
+    """Answers not in the grammar (stop, start over) whose open reading is kept when heard exactly."""
+
+    @property
+    def expected(self) -> frozenset[str]:
+        """Every answer the question expects."""
+        return frozenset(self.phrases + self.also_expected)
+
+
+def context_for(ask: Ask, language) -> Context | None:
+    """The context of a question; None for a free description (the open model alone)."""
+    replies = language.replies.phrases
+    answers = tuple(" ".join(w) for w, group in replies.items() if group in ANSWER_GROUPS and len(w) <= 2)
+    answers += tuple(" ".join(w) for w, group in replies.items()  # "i don't think so", "not that i know"
+                     if group == "hedged_no" and 3 <= len(w) <= 4 and w[0] in ("i", "not"))
+    # "yes I do", "no I haven't", "no never", "no not really"
+    echoes = tuple(f"{lead} {' '.join(w)}" for lead in LEADS for w, group in replies.items()
+                   if (group in ("echo_yes", "echo_no") and len(w) == 2 and w[0] == "i"
+                       and w[1] in ("do", "have", "did", "am", "don't", "haven't", "didn't"))
+                   or (lead == "no" and group in ("no", "hedged_no") and 1 <= len(w) <= 2 and w[0] != "no"))
+    # commands that end or restart the session are left to the open model: never forced out of noise
+    commands = tuple(s for name, s in language.sentences if len(s.split()) <= 2 and name not in NEVER_FORCED)
+    final = tuple(s for name, s in language.sentences if name in NEVER_FORCED)
+    requests = tuple(" ".join(w) for w, group in replies.items() if group == "repeat" and len(w) <= 2)
+    if ask.expect == "yes_no":
+        return Context("yes_no", _unique(answers + echoes + requests + commands), also_expected=final)
+    if ask.expect == "choice":
+        choices = [c.replace("_", " ") for c in ask.choices]
+        said = tuple(carrier.format(c=c) for c in choices for carrier in CHOICE_CARRIERS)
+        single = tuple(a for a in answers if " " not in a)
+        return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices), _unique(said + single + commands),
+                       also_expected=final)
+    if "how long" in ask.text.lower():
+        unsure = tuple(" ".join(w) for w, group in replies.items() if group == "unsure" and len(w) <= 3)
+        return Context("duration", _unique(unsure + commands), durations=True, also_expected=final)
+    return None
+
+
+def _unique(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for p in phrases if p))
+
+
+def jsgf(context: Context, words: set[str]) -> str:
+    """The context as a JSGF grammar, keeping only what the engine's dictionary has."""
+    def known(items) -> list[str]:
+        return [i for i in items if i and all(w in words for w in i.split())]
+
+    lines = ["#JSGF V1.0;", f"grammar {context.name};"]
+    alternatives = [f"( {p} )" for p in known(context.phrases)]
+    if context.durations:
+        counts = known(NUMBERS) + known(["a couple of", "a few", "half a", "a", "an"])
+        lines += [f"<count> = ( {' | '.join(counts)} );", f"<unit> = ( {' | '.join(known(sorted(UNIT_DAYS)))} );",
+                  "<duration> = [ " + " | ".join(known(["about", "around", "for", "nearly", "almost", "over"]))
+                  + " ] [ <count> ] <unit> [ " + " | ".join(known(["or so", "ago"])) + " ];"]
+        alternatives.append("<duration>")
+    lines.append("public <answer> = " + " | ".join(alternatives) + ";")
+    return "\n".join(lines) + "\n"
+
+
+def choose(in_context: Transcript | None, heard: Transcript, expected: frozenset[str],
+           matters: Callable[[str, str], bool]) -> Transcript:
+    """The open reading when the question's grammar heard nothing, when the open model itself landed on an
+    `expected` answer, or when it heard something that `matters` (a warning sign) the grammar did not;
+    else the grammar's reading."""
+    if in_context is None or not in_context.text:
+        return heard
+    if heard.text in expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
+        agreed = heard.text == in_context.text
+        return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
+    if heard.text and matters(heard.text, in_context.text):
+        return heard
+    # the two readings share no word ("stop" heard as "doc" openly and "nah" in the grammar): the grammar
+    # may have forced noise into an answer, so the dialogue checks it ("Did you say: nah?")
+    shared = set(heard.text.split()) & set(in_context.text.split())
+    confidence = IN_CONTEXT_CONFIDENCE if shared or not heard.text else DISAGREE_CONFIDENCE
+    return Transcript(in_context.text, confidence, tuple((w, confidence) for w, _ in in_context.words))
