@@ -8,8 +8,6 @@ import sys
 import threading
 import time
 
-import pytest
-
 from conftest import FIXTURES, ROOT, TIMEOUT
 
 SPEECH = FIXTURES / "speech"

@@ -9,7 +9,7 @@ from .data import DataError, DataErrors, LineDict, display_path, line_of
 from .facts import LEVELS
 from .language import Language
 from .rules import (CONTEXT_KEYS, FACT_LIST_KEYS, LIST_KEYS, Advice, Evidence, LevelRule, Question, RedFlag, RuleBook,
-                    SourceRule, facts_in)
+                    SourceRule)
 from .yamlfile import load_yaml
 
 EXPECTS = ("yes_no", "free", "choice")

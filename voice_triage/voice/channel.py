@@ -12,7 +12,7 @@ from ..channels.jsonl import event_json
 from ..channels.text import read_line
 from ..dialogue import Ask, End, Event, Say
 from .asr import Recognizer, SpeechError, Transcript, transcribe
-from .audio import AudioError, Endpointing, read_wav, recognize_frames, wav_chunks
+from .audio import AudioError, Endpointing, read_wav, wav_chunks
 from .context import Context, choose
 from .tts import PrintedSpeaker, Speaker
 
