@@ -275,7 +275,7 @@ def _voice_channel(args: argparse.Namespace, brain):
     from .voice.start import VoiceOptions, open_voice
 
     options = VoiceOptions(args.asr, args.model, args.vosk_mode, args.input_device, args.output_device, args.voice,
-                           args.rate, args.silence, args.listen_timeout, args.confirm_below, args.audio_turns)
+                           args.rate, args.silence, args.listen_timeout, turns=args.audio_turns)
     try:
         return open_voice(options, brain, sys.stdin.buffer, sys.stdout, args.jsonl)
     except SpeechError as exc:

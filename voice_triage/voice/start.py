@@ -37,8 +37,6 @@ class VoiceOptions:
     """Trailing silence that ends an utterance (seconds)."""
     listen_timeout: float = 8.0
     """How long to wait for an answer to start."""
-    confirm_below: float = 0.5
-    """Confidence below which the assistant asks "Did you say ...?"."""
     turns: list[Path] | None = None
     """Recorded turns (WAV files) instead of a microphone."""
 
