@@ -246,3 +246,41 @@ def test_load_50_conversations_2000_turns_without_cross_talk(brain):
             assert any("24 hours" in r for r in said) == unsure, n
     finally:
         running.stop()
+
+
+def test_the_serve_command_saves_summaries_when_stopped(cache_env, tmp_path):
+    """The real command: it listens, answers a turn, and on SIGTERM (a service manager's stop) saves
+    the conversation's summary and exits cleanly."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "voice_triage", "serve", "--uri", f"tcp://127.0.0.1:{port}",
+                             "--save-summaries", str(tmp_path)], stderr=subprocess.PIPE, env=cache_env, cwd=ROOT)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        async def one_turn():
+            async with AsyncTcpClient("127.0.0.1", port) as client:
+                await client.write_event(Transcript(text=DESCRIPTION, context={"conversation_id": "sig"}).event())
+                return await asyncio.wait_for(client.read_event(), 10)
+
+        assert Handled.is_type(run(one_turn()).type)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert (tmp_path / "conversation_sig.json").exists() and (tmp_path / "conversation_sig.md").exists()
+    assert DESCRIPTION not in proc.stderr.read().decode(), "nothing the person said is logged"

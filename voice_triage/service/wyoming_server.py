@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -177,6 +178,7 @@ def run_service(conversations: Conversations, uri: str) -> int:
         sys.stderr.write(f"voice-triage: --uri must look like tcp://127.0.0.1:10500, not {uri!r}\n")
         return 2
     logging.basicConfig(level=logging.INFO, format="voice-triage: %(message)s", stream=sys.stderr)
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop saves the summaries too
     sys.stderr.write(f"voice-triage: serving Wyoming on {uri} (no authentication: keep it on a trusted network)\n")
     try:
         asyncio.run(Service(conversations).serve(parsed.hostname, parsed.port))
@@ -189,3 +191,7 @@ def run_service(conversations: Conversations, uri: str) -> int:
         for key in list(conversations.live):
             conversations.close(key)  # saves their summaries
     return 0
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
