@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from .assessment import Assessment
 from .facts import Facts, apply, side_from_flags
 from .intent import IntentRecognizer
@@ -37,6 +39,14 @@ class Brain:
             if facts.get("side") is not None:
                 changed.append("side")
         return heard, changed
+
+    def red_flags_from(self, facts: Facts, text: str) -> tuple[list[str], Facts]:
+        """The red flags `text` would fire on top of `facts` that had not fired, and the facts it would give
+        (`facts` itself is left as it is)."""
+        probe = copy.deepcopy(facts)
+        self.read(probe, text)
+        before = {flag for flag, _, _ in self.triage.red_flags(facts)}
+        return [flag for flag, _, _ in self.triage.red_flags(probe) if flag not in before], probe
 
     def assess_text(self, text: str) -> Assessment:
         """One-shot: a free-text description to an Assessment, with a note on unusable input."""

@@ -84,10 +84,7 @@ class SpokenDialogue(Dialogue):
 
     def _new_red_flag(self, text: str):
         """The first red flag this turn would fire that had not fired, with the facts it would give."""
-        probe = copy.deepcopy(self.facts)
-        self.brain.read(probe, text)
-        before = {f for f, _, _ in self.brain.triage.red_flags(self.facts)}
-        fired = [f for f, _, _ in self.brain.triage.red_flags(probe) if f not in before]
+        fired, probe = self.brain.red_flags_from(self.facts, text)
         flag = next((f for f in self.brain.rules.red_flags if fired and f.id == fired[0]), None)
         return flag, probe
 

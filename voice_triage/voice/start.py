@@ -47,12 +47,7 @@ def _device(value: str | None) -> int | str | None:
 
 def _new_red_flags(brain: Brain, heard: str, in_context: str) -> set[str]:
     """Red flags the open reading would fire that the question's reading would not."""
-    fired = []
-    for text in (heard, in_context):
-        facts: dict = {}
-        brain.read(facts, text)
-        fired.append({flag for flag, _, _ in brain.triage.red_flags(facts)})
-    return fired[0] - fired[1]
+    return set(brain.red_flags_from({}, heard)[0]) - set(brain.red_flags_from({}, in_context)[0])
 
 
 def vocabulary(brain: Brain) -> list[str]:
