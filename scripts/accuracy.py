@@ -103,6 +103,9 @@ def score_telephone(brain) -> dict | None:
             kind = "asked"
         gold = {"affirm": "yes", "deny": "no", "unsure": "unsure"}.get(row["class"], "none")
         counts["total"] += 1
+        own_word = row["tag"] in ("ny", "nn")  # the corpus's yes/no answers that say yes or no themselves
+        counts["own_word"] += own_word
+        counts["own_word_exact"] += own_word and kind == gold
         if (gold, kind) in (("yes", "no"), ("no", "yes")):
             flips.append(row["answer"])
         if kind == gold or (gold == "unsure" and kind == "yes") or (gold == "none" and kind == "unsure"):
@@ -137,6 +140,8 @@ def report(brain, show_misses: bool = False) -> list[str]:
         lines.append(f"telephone answers (SwDA, {t['total']}): understood exactly {t['exact'] / t['total']:.1%}, "
                      f"asked again {t['asked'] / t['total']:.1%}, other {t['other'] / t['total']:.1%}, "
                      f"yes/no flips {len(t['flips'])}")
+        lines.append(f"    of which with their own yes or no word (tags ny, nn): understood exactly "
+                     f"{t['own_word_exact']}/{t['own_word']} = {t['own_word_exact'] / t['own_word']:.1%}")
         if show_misses:
             lines += ["    flip: " + m for m in t["flips"]] + ["    " + m for m in t["misses"][:60]]
     return lines

@@ -114,3 +114,18 @@ def test_no_answer_is_flipped_on_the_issue_examples(brain):
         assert brain.replies.read(text).kind not in ("yes", "no"), text
     for text in ["mm-hm", "I reckon so", "sort of", "Unfortunately, yes."]:
         assert brain.replies.read(text).kind == "yes", text
+
+
+@pytest.mark.parametrize("text", ["I haven't been able to hold it in", "I can't feel the paper when I wipe",
+                                  "I don't know what's going on with my bladder"])
+def test_a_negative_statement_on_a_warning_sign_is_never_taken_as_no(brain, text):
+    """ "I haven't been able to..." opens with a no-echo but may describe the symptom itself."""
+    from voice_triage.dialogue import Dialogue
+
+    dialogue = Dialogue(brain)
+    dialogue.start()
+    dialogue.hear("tingling on the top of my foot")
+    question = next(q for flag in brain.rules.red_flags for q in flag.questions if q.fact == "screen_bladder_bowel")
+    dialogue._ask(question)
+    dialogue.hear(text)
+    assert dialogue.facts.get(question.fact) is not False, text

@@ -110,6 +110,8 @@ class Replies:
     """What each reading does to the open question (see the file)."""
     vocabulary: frozenset[str] = frozenset()
     """Every word of the phrases, for repairing slips."""
+    statement_subjects: frozenset[str] = frozenset()
+    """Subjects whose negative echo may open a statement that answers ("I haven't been there")."""
 
 
 @dataclass

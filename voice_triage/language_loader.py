@@ -13,7 +13,7 @@ from .normalize import WordRepairer, tokenize
 from .yamlfile import load_yaml
 
 LEXICON_TYPES = ("list", "choice", "flag")
-REPLY_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure", "echo_yes", "echo_no", "negator", "repeat",
+REPLY_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure", "echo_yes", "echo_no", "echo_cannot", "negator", "repeat",
                 "explain", "filler")
 REPLY_POLICY = {"hedged_yes": ("yes",), "hedged_no_on_warning_sign": ("confirm", "unsure"),
                 "hedged_no": ("no", "confirm"), "conflict": ("unclear",)}
@@ -219,7 +219,7 @@ def compile_answers(path: Path, root: Path) -> Replies:
     where = display_path(path, root)
     if not isinstance(doc, LineDict):
         raise DataError(where, 1, "expected a mapping of reply groups")
-    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "policy"}
+    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "statement_subjects", "policy"}
     if unknown:
         key = sorted(unknown)[0]
         raise DataError(where, line_of(doc, key), f"unknown group `{key}` (groups: {', '.join(REPLY_GROUPS)})")
@@ -241,8 +241,10 @@ def compile_answers(path: Path, root: Path) -> Replies:
                             f"`policy.{key}` must be one of {', '.join(allowed)}")
     after = {w for item in _words(doc.get("after_echo") or [], where, line_of(doc, "after_echo"))
              for w in tokenize(item)}
+    subjects = {w for item in _words(doc.get("statement_subjects") or [], where, line_of(doc, "statement_subjects"))
+                for w in tokenize(item)}
     vocabulary = frozenset(w for words in phrases for w in words)
-    return Replies(phrases, frozenset(after), {k: str(v) for k, v in policy.items()}, vocabulary)
+    return Replies(phrases, frozenset(after), {k: str(v) for k, v in policy.items()}, vocabulary, frozenset(subjects))
 
 
 def verb_lemmas(words: set[str], keep_form: frozenset[str] = frozenset()) -> dict[str, str]:

@@ -108,23 +108,27 @@ class ReplyReader:
 
     def _evidence(self, spans: list[tuple[str, tuple[str, ...]]]) -> list[tuple[int, bool]]:
         """(sign, hedged) per piece of evidence: 1 yes, -1 no, 0 not sure."""
-        if sum(group == "word" for group, _ in spans) > LONG_REPLY:
-            spans = spans[:4]
+        read_up_to = 4 if sum(group == "word" for group, _ in spans) > LONG_REPLY else len(spans)
         evidence: list[tuple[int, bool]] = []
         skip: set[int] = set()
-        for i, (group, _) in enumerate(spans):
+        opens_statement = False
+        for i, (group, words) in enumerate(spans[:read_up_to]):
             following = spans[i + 1][0] if i + 1 < len(spans) else None
             if i in skip:
                 continue
             if group == "likely" and following == "negator":  # "probably wouldn't"
                 evidence.append((-1, True))
                 skip.add(i + 1)
+            elif group == "likely" and following == "word":
+                pass  # "I probably ought to", "we probably have three months": a statement, not a yes
             elif group in POLAR:
                 evidence.append(POLAR[group])
             elif group == "unsure":
                 evidence.append((0, False))
-            elif group in ("echo_yes", "echo_no") and self._echo_ends(spans[i + 1:]):
+            elif group in ("echo_yes", "echo_no", "echo_cannot") and self._echo_ends(spans[i + 1:]):
                 evidence.append((1 if group == "echo_yes" else -1, False))
+            elif group == "echo_no" and i == 0 and words[0] in self.replies.statement_subjects:
+                opens_statement = True  # "I haven't been there in years": a hedged no, if nothing else is said
             elif group == "negator" and following in ("yes", "hedged_yes", "likely"):
                 evidence.append((-1, True))  # "not really", "not sure-ly": a soft no
                 skip.add(i + 1)
@@ -133,7 +137,7 @@ class ReplyReader:
             elif group == "negator" and i == 0:
                 evidence.append((-1, True))  # "not lately", "not very much": a no with a qualification
             # else: "sometimes, not all the time": the negator is about its own words, not the question
-        return evidence
+        return evidence or ([(-1, True)] if opens_statement else [])
 
     def _echo_ends(self, rest: list[tuple[str, tuple[str, ...]]]) -> bool:
         """ "I have" answers; "I have two boys" is a statement that needs its question."""
