@@ -213,6 +213,9 @@ def main() -> None:
         results["Wyoming service (loopback)"] = bench_wyoming.main()
     for name, values in results.items():
         print(name)
+        if isinstance(values, list):
+            print("\n".join("  " + line for line in values))
+            continue
         for key, value in values.items():
             print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
 

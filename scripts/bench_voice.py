@@ -1,21 +1,16 @@
-"""Voice benchmarks: recognition real-time factor, spoken understanding, response latency, memory.
-
-Run with `scripts/bench --voice`. Response latency runs a real session on a private PulseAudio
-server (tests/virtual_audio.py): the end of the person's speech is when the endpointer closes the
-utterance (plus the trailing-silence wait it needed), the reply starts when its first sample is
-handed to the speaker, plus the output latency PortAudio reports.
+"""Voice benchmarks: recognition real-time factor, spoken understanding, memory; then the spoken
+answers over voices and noise (bench_listening.py) and whole sessions with reply latency measured in
+one recording of a virtual room (bench_room.py). Run with `scripts/bench --voice`.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -87,80 +82,6 @@ def vosk_korean() -> dict:
             "Vosk (Korean) peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def latency(brain, silence: float) -> dict:
-    from virtual_audio import missing_tools, start_virtual_audio
-
-    reason = missing_tools()
-    if reason:
-        return {"skipped": reason}
-    folder = Path(tempfile.mkdtemp(prefix="vt-bench-"))
-    audio = start_virtual_audio(folder)
-    os.environ.update(audio.assistant_env())
-    try:
-        import sounddevice as sd
-
-        sd._terminate()
-        sd._initialize()  # PortAudio lists devices once: see the new server
-        from voice_triage.dialogue import Dialogue
-        from voice_triage.session import run
-        from voice_triage.voice.audio import Endpointing, Microphone
-        from voice_triage.voice.channel import VoiceChannel
-        from voice_triage.voice.start import recognizer_for
-        from voice_triage.voice.tts import Pyttsx3Speaker, play
-
-        ends: list[float] = []
-        starts: list[float] = []
-        opened = threading.Event()
-
-        class TimedMicrophone(Microphone):
-            def listen(self, recognizer, timing, on_open=None):
-                def signal():
-                    opened.set()
-                    if on_open:
-                        on_open()
-                transcript, end = super().listen(recognizer, timing, signal)
-                if end is not None:
-                    ends.append(end)
-                return transcript, end
-
-        inner = Pyttsx3Speaker(rate=450)
-
-        class TimedSpeaker:
-            name = inner.name
-
-            def speak(self, text):
-                pcm, rate = inner.render(text)
-                starts.append(time.monotonic())
-                play(pcm, rate)
-
-        with sd.RawOutputStream(samplerate=22050, channels=1, dtype="int16", latency="low") as stream:
-            output_latency = stream.latency
-        channel = VoiceChannel(TimedMicrophone(), recognizer_for(brain, "pocketsphinx"), TimedSpeaker(),
-                               io.StringIO(), timing=Endpointing(silence=silence))
-        turns = [SPEECH / "ans_fibular.wav"] + [SPEECH / "yn_no.wav"] * 7
-        worker = threading.Thread(target=run, args=(Dialogue(brain), channel), daemon=True)
-        worker.start()
-        for turn in turns:
-            if not opened.wait(60):
-                break
-            opened.clear()
-            audio.play(turn).wait(30)
-        time.sleep(3)
-        gaps = []
-        for end in ends:
-            after = [s for s in starts if s > end]
-            if after:
-                gaps.append(after[0] - end + output_latency)
-    finally:
-        audio.stop()
-    if not gaps:
-        return {"error": "no turn completed"}
-    # the endpointer needs `silence` seconds of quiet before it can close the utterance
-    return {"turns": len(gaps), "trailing_silence_s": silence, "output_latency_s": output_latency,
-            "median_excluding_silence_s": statistics.median(gaps),
-            "median_including_silence_s": statistics.median(gaps) + silence, "max_excluding_s": max(gaps)}
-
-
 def memory() -> dict:
     turns = [str(SPEECH / "ans_fibular.wav")] + [str(SPEECH / "yn_no.wav")] * 8
     env = dict(os.environ, PULSE_SERVER="unix:/nonexistent")
@@ -177,13 +98,21 @@ def main() -> dict:
     from voice_triage.knowledge import load_knowledge
 
     brain = Brain(load_knowledge())
+    import bench_listening
+    import bench_room
+
     return {"voice: recognition (PocketSphinx, domain model)": recognition(brain),
-            "voice: response latency (virtual devices)": latency(brain, 0.3),
-            "voice: memory": memory()}
+            "voice: memory": memory(),
+            "voice: short answers and descriptions over voices and noise (scripts/bench_listening.py)":
+                bench_listening.main(),
+            "voice: whole sessions and reply latency in one room (scripts/bench_room.py)": bench_room.main()}
 
 
 if __name__ == "__main__":
     for name, values in main().items():
         print(name)
+        if isinstance(values, list):
+            print("\n".join("  " + line for line in values))
+            continue
         for key, value in values.items():
             print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")

@@ -43,6 +43,15 @@ def descriptions(part: str | None = None) -> list[dict]:
     return _part(load("descriptions.yaml"), part, lambda item: item["text"])
 
 
+def spoken_answers(part: str | None = None) -> list[tuple[str, str, str]]:
+    """(context, label, text) for every short spoken answer (spoken_answers.yaml)."""
+    out = []
+    for context, labels in load("spoken_answers.yaml").items():
+        for label, texts in labels.items():
+            out += [(context, str(label), text) for text in texts]
+    return _part(out, part, lambda item: item[2])
+
+
 def _part(items: list, part: str | None, text_of) -> list:
     if part is None:
         return items

@@ -15,12 +15,13 @@ SHORT = [u for u in UTTERANCES if u.get("context")] + \
 @pytest.fixture(scope="module")
 def listening(brain):
     from voice_triage.dialogue import Ask
-    from voice_triage.voice.start import _new_red_flags, recognizer_for
+    from voice_triage.voice.start import _new_red_flags, answers_question, recognizer_for
 
     side = next(q for q in brain.rules.questions if q.fact == "side")
     asks = {"side": Ask(side.text, "choice", side.choices), "yes_no": Ask("Is there any new weakness?", "yes_no"),
             "duration": Ask("How long have you had it?", "free")}
-    return recognizer_for(brain, "pocketsphinx"), asks, lambda a, b: bool(_new_red_flags(brain, a, b))
+    return (recognizer_for(brain, "pocketsphinx"), asks, lambda a, b: bool(_new_red_flags(brain, a, b)),
+            lambda ask, text: answers_question(brain, ask, text))
 
 
 def chosen(brain, listening, item):
@@ -28,11 +29,12 @@ def chosen(brain, listening, item):
     from voice_triage.voice.audio import read_wav, wav_chunks
     from voice_triage.voice.context import choose, context_for
 
-    recognizer, asks, matters = listening
-    context = context_for(asks[item["context"]], brain.knowledge.language)
+    recognizer, asks, matters, answers = listening
+    ask = asks[item["context"]]
+    context = context_for(ask, brain.knowledge.language)
     recognizer.expect(context)
     heard = transcribe(recognizer, wav_chunks(read_wav(SPEECH / item["file"])))
-    return heard, choose(heard.in_context, heard, context.expected, matters)
+    return heard, choose(heard.in_context, heard, context, matters, lambda text: answers(ask, text))
 
 
 def right(brain, item, text: str) -> bool:
@@ -70,14 +72,14 @@ def test_a_reading_the_grammar_may_have_forced_is_checked(brain, listening):
 
 def test_a_warning_sign_heard_only_by_the_open_model_is_kept(brain):
     from voice_triage.voice.asr import Transcript
-    from voice_triage.voice.context import choose
+    from voice_triage.voice.context import Context, choose
     from voice_triage.voice.start import _new_red_flags
 
     def matters(a, b):
         return bool(_new_red_flags(brain, a, b))
 
     heard = Transcript("i wet myself", 0.7)
-    kept = choose(Transcript("yes", 0.0), heard, frozenset({"yes", "no"}), matters)
+    kept = choose(Transcript("yes", 0.0), heard, Context("yes_no", ("yes", "no")), matters)
     assert kept is heard, "the dialogue then confirms it with the warning sign's own question"
 
 
@@ -98,3 +100,35 @@ def test_every_question_kind_has_a_small_grammar(brain):
 
 def test_fixtures_listed(brain):
     assert len(SHORT) >= 25 and load_fixture("speech", "speech.yaml")
+
+
+def _frames_to_finish(recognizer, context, wav) -> tuple[str, int]:
+    """The transcript, and how many 30 ms blocks the endpointer read after the recording's own audio."""
+    from voice_triage.voice.audio import read_wav, wav_chunks
+    from voice_triage.voice.endpoint import Endpointing, recognize_frames
+
+    pcm = read_wav(wav)
+    spoken = -(-len(pcm) // 960)
+    read = 0
+
+    def counted():
+        nonlocal read
+        for chunk in wav_chunks(pcm, trailing_silence=1.0):
+            read += 1
+            yield chunk
+
+    recognizer.expect(context)
+    transcript, _ = recognize_frames(counted(), recognizer, Endpointing(silence=0.3, short_silence=0.12))
+    return transcript.text if transcript else "", read - spoken
+
+
+def test_a_whole_short_answer_ends_the_turn_after_a_shorter_silence(brain, listening):
+    """ "no" at a yes/no question is complete: the turn ends after 0.12 s of quiet, not 0.3 s."""
+    from voice_triage.voice.context import context_for
+
+    recognizer, asks, _, _ = listening
+    yes_no = context_for(asks["yes_no"], brain.knowledge.language)
+    text, after_shaped = _frames_to_finish(recognizer, yes_no, SPEECH / "yn_no.wav")
+    _, after_open = _frames_to_finish(recognizer, None, SPEECH / "yn_no.wav")
+    assert "no" in text.split()
+    assert after_shaped < after_open, (after_shaped, after_open)

@@ -100,3 +100,13 @@ def test_what_else_was_said_is_kept_while_the_warning_sign_is_checked(spoken):
     assert spoken.pending is not None and spoken.pending.red_flag == "cauda_equina"
     assert "tingling on the top of my foot and my bladder" in spoken.said
     assert ask_texts(events) == [spoken.pending.text]
+
+
+def test_signs_of_two_red_flags_in_one_misheard_turn_are_all_held_until_asked(spoken):
+    """ "mumbled" (speech, a stroke sign) and "bowel" in one description heard by the recogniser: the
+    stroke is checked first, and the bladder sign is not taken as said either (its own question follows)."""
+    events = spoken.hear("numb of a bowel we my job mumbled lot of feeling", 0.9)
+    assert not spoken.assessment().red_flags, "nothing escalates on a turn that was only heard"
+    assert spoken.facts.get("bladder_bowel") is not True
+    asked = ask_texts(events)
+    assert asked and spoken.pending.red_flag

@@ -52,6 +52,20 @@ class VirtualAudio:
             if "module-remap-source" in line:
                 subprocess.run(["pactl", "unload-module", line.split()[0]], env=self.env, check=True)
 
+    def open_room(self) -> "Room":
+        """One room: the person and the assistant both audible to the microphone, and one stereo
+        recording of it with the person on the left channel and the assistant on the right."""
+        for args in (["module-null-sink", "sink_name=vt_room", "rate=16000", "channels=2",
+                      "channel_map=front-left,front-right"],
+                     ["module-remap-sink", "sink_name=vt_person", "master=vt_room", "channels=1",
+                      "channel_map=mono", "master_channel_map=front-left", "remix=no"],
+                     ["module-remap-sink", "sink_name=vt_speaker", "master=vt_room", "channels=1",
+                      "channel_map=mono", "master_channel_map=front-right", "remix=no"],
+                     ["module-remap-source", "source_name=vt_room_mic", "master=vt_room.monitor", "channels=1",
+                      "channel_map=mono"]):
+            subprocess.run(["pactl", "load-module", *args], env=self.env, check=True, capture_output=True)
+        return Room(self)
+
     def stop(self) -> None:
         try:
             os.kill(self.pid, signal.SIGTERM)
@@ -99,6 +113,56 @@ class Recording:
             if window:
                 loudest = max(loudest, math.sqrt(sum(s * s for s in window) / len(window)))
         return loudest
+
+
+@dataclass
+class Room:
+    """The room of VirtualAudio.open_room."""
+
+    audio: VirtualAudio
+
+    def assistant_env(self) -> dict[str, str]:
+        """The assistant listens to the room and speaks into it."""
+        return dict(self.audio.env, PULSE_SOURCE="vt_room_mic", PULSE_SINK="vt_speaker")
+
+    def say(self, wav: Path) -> subprocess.Popen:
+        """The person speaks."""
+        return subprocess.Popen(["paplay", "--device=vt_person", str(wav)], env=self.audio.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def record(self, path: Path) -> subprocess.Popen:
+        """Stereo 16 kHz s16le: left the person, right the assistant. Terminate it to stop."""
+        return subprocess.Popen(["parec", "--device=vt_room.monitor", "--format=s16le", f"--rate={RATE}",
+                                 "--channels=2", "--raw", "--latency-msec=20"], env=self.audio.env,
+                                stdout=path.open("wb"), stderr=subprocess.DEVNULL)
+
+
+def turn_gaps(raw: bytes, threshold: int = 300, frame: float = 0.01) -> list[tuple[float, float]]:
+    """From a room recording: for each stretch of the person's speech, (the time it ended, the time the
+    assistant's next sound began), in seconds from the start. The null sink records exact silence
+    between sounds; a pause of the person under 0.5 s is within a turn."""
+    samples = array.array("h")
+    samples.frombytes(raw[: len(raw) // 4 * 4])
+    step = int(RATE * frame)
+    person, assistant = [], []
+    for i in range(0, len(samples) // 2 - step, step):
+        block = samples[2 * i: 2 * (i + step)]
+        person.append(max(abs(v) for v in block[0::2]) > threshold)
+        assistant.append(max(abs(v) for v in block[1::2]) > threshold)
+    gaps, i = [], 0
+    while i < len(person):
+        if not person[i]:
+            i += 1
+            continue
+        end = i
+        while end < len(person) and (person[end] or any(person[end:end + int(0.5 / frame)])):
+            end += 1
+        last = max(j for j in range(i, end) if person[j]) + 1
+        reply = next((j for j in range(last, len(assistant)) if assistant[j]), None)
+        if reply is not None and not any(person[last:reply]):
+            gaps.append((last * frame, reply * frame))
+        i = end
+    return gaps
 
 
 def missing_tools() -> str | None:

@@ -67,9 +67,12 @@ def parse_duration(tokens: list[str], today: dt.date | None = None) -> tuple[int
         if count == 1 and j >= 1 and tokens[j - 1] == "half":  # "half a year"
             count = 0.5
         if count is None:
-            if not token.endswith("s"):  # "every day" is not a duration; "for days" is
-                continue
-            count = BARE_UNIT_COUNT
+            if token.endswith("s"):  # "for days": a couple at least
+                count = BARE_UNIT_COUNT
+            elif i == 0 or tokens[i - 1] in ("for", "about", "around", "nearly", "almost", "over"):
+                count = 1  # "about month", "week": a short answer whose "a" was not heard
+            else:
+                continue  # "every day" is not a duration
         days = count * unit
         if tokens[i + 1:i + 4] in (["and", "a", "half"], ["and", "an", "half"]):
             days += unit / 2

@@ -12,7 +12,7 @@ sole"). So, with the recogniser's confidence for each turn:
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dialogue import Dialogue, Event, Say
 from .facts import UNSURE
@@ -34,6 +34,7 @@ class SpokenDialogue(Dialogue):
     """A warning sign heard with less confidence than this is confirmed with its own question."""
     _check: str | None = None
     _sign_question: Question | None = None
+    _withheld: set[str] = field(default_factory=set)
 
     def hear(self, text: str, confidence: float | None = None) -> list[Event]:
         """One recognised turn; `confidence` None means typed (taken as it is)."""
@@ -83,10 +84,12 @@ class SpokenDialogue(Dialogue):
         return self.pending is not None and self.pending.expect != "yes_no" and trial.facts != self.facts
 
     def _new_red_flag(self, text: str):
-        """The first red flag this turn would fire that had not fired, with the facts it would give."""
+        """The first red flag this turn would fire that had not fired, with the facts it would give (the
+        signs of every red flag it would fire are withheld until confirmed)."""
         fired, probe = self.brain.red_flags_from(self.facts, text)
-        flag = next((f for f in self.brain.rules.red_flags if fired and f.id == fired[0]), None)
-        return flag, probe
+        flags = [f for f in self.brain.rules.red_flags if f.id in fired]
+        self._withheld = {fact for f in flags for fact in facts_in(f.fires_when)}
+        return (flags[0] if flags else None), probe
 
     def _asked_about(self, flag) -> bool:
         """The open question is this red flag's own."""
@@ -97,8 +100,8 @@ class SpokenDialogue(Dialogue):
         answer to that question counts as not sure."""
         self.said.append(text)
         signs = facts_in(flag.fires_when)
-        for fact, value in probe.items():
-            if fact not in signs or fact not in self.brain.rules.red_flag_facts or value is not True:
+        for fact, value in probe.items():  # "mumbled ... bowel": stroke is checked, and the bladder not taken
+            if fact not in self._withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
                 self.facts[fact] = value
         heard = {f for f in signs if probe.get(f) is True}
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])

@@ -49,6 +49,9 @@ class Recognizer(Protocol):
     def finish(self) -> Transcript:
         """End the utterance and return what was heard."""
 
+    def complete(self) -> bool:
+        """The utterance so far is a whole answer of the expected context ("no"): it may end sooner."""
+
 
 def transcribe(recognizer: Recognizer, frames: Iterable[bytes]) -> Transcript:
     """Run one whole utterance through a recogniser."""

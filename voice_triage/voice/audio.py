@@ -8,9 +8,12 @@ import time
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript
+
+if TYPE_CHECKING:
+    from .endpoint import Endpointing
 
 BLOCK_SECONDS = 0.03
 STALL_SECONDS = 2.0
@@ -60,57 +63,6 @@ def read_wav(path: Path) -> bytes:
         samples = array.array("h", (sum(samples[i:i + channels]) // channels
                                     for i in range(0, len(samples) - channels + 1, channels)))
     return resample(samples, rate).tobytes()
-
-
-@dataclass
-class Endpointing:
-    """When an utterance ends, and how long to wait for one."""
-
-    silence: float = 0.3
-    """Trailing silence (seconds) that ends an utterance."""
-    timeout: float = 8.0
-    """Seconds to wait for speech to start before giving up (then the assistant asks again)."""
-    max_seconds: float = 20.0
-    """Longest utterance."""
-
-
-def _endpointer(silence: float):
-    from pocketsphinx import Endpointer
-
-    return Endpointer(window=max(silence, 0.09), ratio=0.9, sample_rate=SAMPLE_RATE)
-
-
-def recognize_frames(chunks: Iterator[bytes], recognizer: Recognizer, timing: Endpointing,
-                     clock=time.monotonic) -> tuple[Transcript | None, float | None]:
-    """Feed audio until an utterance ends. Returns (transcript or None if nothing was said, end time)."""
-    endpointer = _endpointer(timing.silence)
-    size = endpointer.frame_bytes
-    pending = b""
-    started = None
-    deadline = clock() + timing.timeout
-    for chunk in chunks:
-        pending += chunk
-        while len(pending) >= size:
-            frame, pending = pending[:size], pending[size:]
-            was_speaking = endpointer.in_speech
-            speech = endpointer.process(frame)
-            if speech is not None:
-                if started is None:
-                    started = clock()
-                    recognizer.start()
-                recognizer.feed(speech)
-            if was_speaking and not endpointer.in_speech:
-                return recognizer.finish(), clock()
-            if started is None and clock() > deadline:
-                return None, None
-            if started is not None and clock() - started > timing.max_seconds:
-                return recognizer.finish(), clock()
-    if started is not None:
-        tail = endpointer.end_stream(pending) if pending else None
-        if tail:
-            recognizer.feed(tail)
-        return recognizer.finish(), clock()
-    return None, None
 
 
 def wav_chunks(pcm: bytes, trailing_silence: float = 1.0) -> Iterator[bytes]:
@@ -189,4 +141,6 @@ class Microphone:
     def listen(self, recognizer: Recognizer, timing: Endpointing,
                on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
         """One utterance from the microphone (None if nothing was said in time)."""
+        from .endpoint import recognize_frames
+
         return recognize_frames(self.chunks(on_open), recognizer, timing)

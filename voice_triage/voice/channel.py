@@ -12,7 +12,8 @@ from ..channels.jsonl import event_json
 from ..channels.text import read_line
 from ..dialogue import Ask, End, Event, Say
 from .asr import Recognizer, SpeechError, Transcript, transcribe
-from .audio import AudioError, Endpointing, read_wav, wav_chunks
+from .audio import AudioError, read_wav, wav_chunks
+from .endpoint import Endpointing
 from .context import Context, choose
 from .tts import PrintedSpeaker, Speaker
 
@@ -70,11 +71,14 @@ class VoiceChannel:
     """The recognition context of a question (voice/context.py); None: always the open model."""
     matters: Callable[[str, str], bool] | None = None
     """Whether the open reading heard something (a warning sign) that the question's reading did not."""
+    answers: Callable[[Ask, str], bool] | None = None
+    """Whether a reading answers the question (then a confident open reading is kept over the grammar's)."""
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
     confidence: float | None = None
     """The recogniser's confidence in the last turn read (None when it was typed)."""
     _context: Context | None = None
+    _ask: Ask | None = None
     _typing: bool = False
     _speech_failures: int = 0
     _broken_speaker: Speaker | None = None
@@ -89,6 +93,7 @@ class VoiceChannel:
         self.screen.flush()
         if isinstance(event, Ask) and self.listen_for is not None:
             self._context = self.listen_for(event)
+            self._ask = event
             self.recognizer.expect(self._context)
         if isinstance(event, (Say, Ask)):
             self._say(event.text)
@@ -110,7 +115,9 @@ class VoiceChannel:
                     self._tell("I didn't hear anything. Please answer when you're ready.")
                 continue
             if self.matters is not None and self._context is not None:
-                transcript = choose(transcript.in_context, transcript, self._context.expected, self.matters)
+                ask, answers = self._ask, self.answers
+                transcript = choose(transcript.in_context, transcript, self._context, self.matters,
+                                    (lambda text: answers(ask, text)) if answers and ask else None)
             self._heard(transcript)
             self.confidence = transcript.confidence  # the dialogue checks what it is unsure of
             return transcript.text

@@ -14,12 +14,17 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..dialogue import Ask
-from ..duration import NUMBER_WORDS, UNIT_DAYS
+from ..duration import NUMBER_WORDS, UNIT_DAYS, parse_duration
 from .asr import Transcript
 
 ANSWER_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure")
 """Reply groups of intents/answers.yaml that answer a question."""
-LEADS = ("yes", "no")
+SOUNDS_LIKE_AN_ANSWER = frozenset({"what", "which", "huh", "eh", "again", "undo"})
+"""First words of requests PocketSphinx hears for "left", "one", "both": such requests are left out of
+the grammars of choices and durations (the open model still hears them)."""
+TYPED_ONLY = frozenset("dont thats im ive cant couldnt didnt wouldnt wont isnt doesnt havent hasnt idk dno id "
+                       "ya yah yeh yea yas nup nop nopes naw".split())
+ECHO_VERBS = ("do", "have", "did", "am", "don't", "haven't", "didn't")
 CHOICE_CARRIERS = ("{c}", "the {c}", "the {c} one", "{c} one", "{c} leg", "{c} foot", "{c} side", "my {c} leg",
                    "my {c} foot", "just the {c}", "only the {c}", "{c} of them")
 """How a choice is said: "the left one", "left leg", "both of them"."""
@@ -29,6 +34,9 @@ IN_CONTEXT_CONFIDENCE = 0.6
 """The confidence given to a reading only the question's grammar made: a grammar search has no useful
 word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
 Above the "Did you say" level, below the level at which a warning sign is taken without its own question."""
+OPEN_ANSWER_CONFIDENCE = 0.5
+"""An open reading this sure that answers the question is kept over the grammar's: the grammar holds
+only short forms, and forces longer ones into them ("i think so" -> "i think not")."""
 DISAGREE_CONFIDENCE = 0.4
 """The confidence of a grammar reading that shares no word with the open one: below the "Did you say" level."""
 
@@ -51,38 +59,50 @@ class Context:
         """Every answer the question expects."""
         return frozenset(self.phrases + self.also_expected)
 
+    def holds(self, text: str) -> bool:
+        """A whole answer of this context. A grammar search that ran out of audio before the end of a
+        phrase reports the path so far ("you" of "you bet"): that is no reading."""
+        return text in self.expected or (self.durations and parse_duration(text.split()) is not None)
+
 
 def context_for(ask: Ask, language) -> Context | None:
     """The context of a question; None for a free description (the open model alone)."""
     replies = language.replies.phrases
-    answers = tuple(" ".join(w) for w, group in replies.items() if group in ANSWER_GROUPS and len(w) <= 2)
-    answers += tuple(" ".join(w) for w, group in replies.items()  # "i don't think so", "not that i know"
-                     if group == "hedged_no" and 3 <= len(w) <= 4 and w[0] in ("i", "not"))
+    # every answer form of up to two words, and of three that start with "I", yes and no alike: a
+    # grammar with "i think not" but not "i think so" would pull a yes toward a no
+    answers = tuple(" ".join(w) for w, group in replies.items()
+                    if group in ANSWER_GROUPS and (len(w) <= 2 or (len(w) == 3 and w[0] in ("i", "i'm"))))
     # "yes I do", "no I haven't", "no never", "no not really"
-    echoes = tuple(f"{lead} {' '.join(w)}" for lead in LEADS for w, group in replies.items()
-                   if (group in ("echo_yes", "echo_no") and len(w) == 2 and w[0] == "i"
-                       and w[1] in ("do", "have", "did", "am", "don't", "haven't", "didn't"))
-                   or (lead == "no" and group in ("no", "hedged_no") and 1 <= len(w) <= 2 and w[0] != "no"))
+    echoes = tuple(f"{lead} {' '.join(w)}" for lead, echo in (("yes", "echo_yes"), ("no", "echo_no"))
+                   for w, group in replies.items()
+                   if group == echo and len(w) == 2 and w[0] == "i" and w[1] in ECHO_VERBS)
+    echoes += tuple(f"no {' '.join(w)}" for w, group in replies.items()
+                    if (group == "no" and w[0] != "no" and len(w) <= 2) or (group == "hedged_no" and w[0] == "not"
+                                                                          and len(w) <= 2))
     # commands that end or restart the session are left to the open model: never forced out of noise
     commands = tuple(s for name, s in language.sentences if len(s.split()) <= 2 and name not in NEVER_FORCED)
     final = tuple(s for name, s in language.sentences if name in NEVER_FORCED)
-    requests = tuple(" ".join(w) for w, group in replies.items() if group == "repeat" and len(w) <= 2)
+    requests = tuple(" ".join(w) for w, group in replies.items()
+                     if (group == "repeat" and len(w) <= 3) or (group == "explain" and len(w) <= 4))
+    # where a word is the answer, no request or command that starts like "what" (heard for "left")
+    spelled_out = tuple(r for r in requests + commands if r.split()[0] not in SOUNDS_LIKE_AN_ANSWER)
     if ask.expect == "yes_no":
         return Context("yes_no", _unique(answers + echoes + requests + commands), also_expected=final)
     if ask.expect == "choice":
         choices = [c.replace("_", " ") for c in ask.choices]
         said = tuple(carrier.format(c=c) for c in choices for carrier in CHOICE_CARRIERS)
-        single = tuple(a for a in answers if " " not in a)
-        return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices), _unique(said + single + commands),
-                       also_expected=final)
+        unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
+        return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices),
+                       _unique(said + unsure + spelled_out), also_expected=final)
     if "how long" in ask.text.lower():
         unsure = tuple(" ".join(w) for w, group in replies.items() if group == "unsure" and len(w) <= 3)
-        return Context("duration", _unique(unsure + commands), durations=True, also_expected=final)
+        return Context("duration", _unique(unsure + spelled_out), durations=True, also_expected=final)
     return None
 
 
 def _unique(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p for p in phrases if p))
+    """Each phrase once; typed-only spellings ("dont", "idk") are not said, so not listened for."""
+    return tuple(dict.fromkeys(p for p in phrases if p and TYPED_ONLY.isdisjoint(p.split())))
 
 
 def jsgf(context: Context, words: set[str]) -> str:
@@ -102,20 +122,27 @@ def jsgf(context: Context, words: set[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def choose(in_context: Transcript | None, heard: Transcript, expected: frozenset[str],
-           matters: Callable[[str, str], bool]) -> Transcript:
+def choose(in_context: Transcript | None, heard: Transcript, context: Context,
+           matters: Callable[[str, str], bool], answers: Callable[[str], bool] | None = None) -> Transcript:
     """The open reading when the question's grammar heard nothing, when the open model itself landed on an
-    `expected` answer, or when it heard something that `matters` (a warning sign) the grammar did not;
-    else the grammar's reading."""
-    if in_context is None or not in_context.text:
+    answer of the `context` or, with some confidence, on another reading that `answers` the question ("i think
+    so", "i do"), or when it heard something that `matters` (a warning sign) the grammar did not; else the
+    grammar's reading."""
+    if in_context is None or not context.holds(in_context.text):
         return heard
-    if heard.text in expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
+    if heard.text in context.expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
         agreed = heard.text == in_context.text
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
     if heard.text and matters(heard.text, in_context.text):
         return heard
-    # the two readings share no word ("stop" heard as "doc" openly and "nah" in the grammar): the grammar
-    # may have forced noise into an answer, so the dialogue checks it ("Did you say: nah?")
+    if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and answers is not None and answers(heard.text):
+        if heard.text == in_context.text or not answers(in_context.text):
+            return heard
+        # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked
+        return Transcript(in_context.text, DISAGREE_CONFIDENCE, tuple((w, DISAGREE_CONFIDENCE) for w, _ in in_context.words))
+    # the two readings share no word ("stop" heard as "doc" openly and "nah" in the grammar), or the open
+    # model heard nothing: the grammar may have forced noise into an answer, so the dialogue checks it
+    # ("Did you say: nah?")
     shared = set(heard.text.split()) & set(in_context.text.split())
-    confidence = IN_CONTEXT_CONFIDENCE if shared or not heard.text else DISAGREE_CONFIDENCE
+    confidence = IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE
     return Transcript(in_context.text, confidence, tuple((w, confidence) for w, _ in in_context.words))

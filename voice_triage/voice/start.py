@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from ..brain import Brain
+from ..dialogue import Ask
+from ..duration import parse_duration
+from ..normalize import tokenize
 from .asr import SpeechError, choose_recognizer
-from .audio import AudioError, Endpointing, Microphone
+from .audio import AudioError, Microphone
+from .endpoint import Endpointing
 from .channel import RecordedTurns, VoiceChannel
 from .context import context_for
 from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
@@ -48,6 +52,17 @@ def _device(value: str | None) -> int | str | None:
 def _new_red_flags(brain: Brain, heard: str, in_context: str) -> set[str]:
     """Red flags the open reading would fire that the question's reading would not."""
     return set(brain.red_flags_from({}, heard)[0]) - set(brain.red_flags_from({}, in_context)[0])
+
+
+def answers_question(brain: Brain, ask: Ask, text: str) -> bool:
+    """Whether a reading answers `ask` itself: a yes, no or not sure, a choice it offers, a duration.
+    A request ("what") does not: it is the commonest mishearing of a short answer ("left")."""
+    if brain.replies.read(text).kind in ("yes", "no", "unsure"):
+        return True
+    words = tokenize(text)
+    if ask.expect == "choice":
+        return any(choice in words for choice in ask.choices)
+    return "how long" in ask.text.lower() and parse_duration(words) is not None
 
 
 def vocabulary(brain: Brain) -> list[str]:
@@ -93,6 +108,7 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
                            Endpointing(options.silence, options.listen_timeout),
                            listen_for=lambda ask: context_for(ask, brain.knowledge.language),
                            matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
+                           answers=lambda ask, text: answers_question(brain, ask, text),
                            keyboard=stdin)
     # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
     # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import queue
+import re
 import tempfile
+import threading
 import time
 import wave
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Iterable, Protocol
 
 from .asr import SpeechError
 
@@ -66,10 +70,13 @@ class Pyttsx3Speaker:
                 os.unlink(path)
 
     def speak(self, text: str) -> None:
-        pcm, rate = self.render(text)
-        if not pcm:
-            raise SpeechError("the speech engine produced no audio")
-        play(pcm, rate, self.device)
+        """The first sentence plays while the next ones are rendered (pyttsx3 stays on this thread)."""
+        with Playback(self.device) as playback:
+            for sentence in sentences(text):
+                pcm, rate = self.render(sentence)
+                if not pcm:
+                    raise SpeechError("the speech engine produced no audio")
+                playback.add(pcm, rate)
 
 
 WAV_WAIT_SECONDS = 3.0
@@ -97,23 +104,87 @@ def _wait_for_wav(path: Path) -> tuple[bytes, int]:
 
 def play(pcm: bytes, rate: int, device: int | str | None = None) -> None:
     """Play 16-bit mono PCM and return when it has been played."""
+    play_clips(rate, [pcm], device)
+
+
+def play_clips(rate: int, clips: Iterable[bytes], device: int | str | None = None,
+               on_start: Callable[[], None] | None = None) -> None:
+    """Play clips one after another on one stream, as they come, and return when all have been played;
+    `on_start` just before the first sound."""
     from .audio import _sounddevice
 
     sd = _sounddevice()
-    # A clip shorter than the sound server's pre-buffer can be dropped when the stream closes
-    # ("Do you have diabetes?" at a fast rate was never heard): pad every reply with silence.
-    pcm = pcm + bytes(2 * int(rate * PAD_SECONDS))
-    started = time.monotonic()
+    started = played = 0.0
     try:
         with sd.RawOutputStream(samplerate=rate, channels=1, dtype="int16", device=device, latency="low") as stream:
-            stream.write(pcm)
+            for pcm in clips:
+                if not started:
+                    started = time.monotonic()
+                    if on_start is not None:
+                        on_start()
+                stream.write(pcm)
+                played += len(pcm) / 2 / rate
+            # A clip shorter than the sound server's pre-buffer can be dropped when the stream closes
+            # ("Do you have diabetes?" at a fast rate was never heard): end every reply with silence.
+            stream.write(bytes(2 * int(rate * PAD_SECONDS)))
     except Exception as exc:
         raise SpeechError(f"the speaker could not play ({exc})") from None
     # Closing the stream drains PortAudio's buffer, but a sound server (PulseAudio) may still
     # be playing its own: wait out the whole reply, so the microphone never hears it.
-    remaining = started + len(pcm) / 2 / rate + TAIL_SECONDS - time.monotonic()
+    remaining = started + played + PAD_SECONDS + TAIL_SECONDS - time.monotonic()
     if remaining > 0:
         time.sleep(remaining)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z0-9\"'(])")
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after each sentence, so the first can be heard while the rest is rendered."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part.strip()] or [text]
+
+
+class Playback:
+    """Plays clips in order on a thread while the caller renders the next; `with` waits for the end."""
+
+    def __init__(self, device: int | str | None = None) -> None:
+        self.device = device
+        self.first_sound: float | None = None
+        """When the first clip started to play (monotonic seconds)."""
+        self._clips: queue.Queue = queue.Queue()
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._play_all, daemon=True)
+        self._thread.start()
+
+    def _started(self) -> None:
+        self.first_sound = time.monotonic()
+
+    def add(self, pcm: bytes, rate: int) -> None:
+        if self._error is not None:
+            raise SpeechError(f"the speaker could not play ({self._error})")
+        self._clips.put((pcm, rate))
+
+    def __enter__(self) -> Playback:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._clips.put(None)
+        self._thread.join()
+        if self._error is not None and exc_info[0] is None:
+            raise SpeechError(f"the speaker could not play ({self._error})")
+
+    def _play_all(self) -> None:
+        clips = iter(self._clips.get, None)
+        try:
+            first = next(clips, None)
+            if first is None:
+                return
+            play_clips(first[1], itertools.chain([first[0]], (pcm for pcm, _ in clips)), self.device,
+                       on_start=self._started)
+        except Exception as exc:  # reported to the caller; the queue is drained so nothing waits
+            self._error = exc
+            for _ in clips:
+                pass
 
 
 class PrintedSpeaker:

@@ -48,11 +48,13 @@ class VoskRecognizer:
         self._recognizer = None
         self._in_model = lambda w: self._model.vosk_model_find_word(w) != -1
         self._context_phrases: list[str] = []
+        self._context: Context | None = None
 
     def expect(self, context: Context | None) -> None:
         """Put the question's whole answers first in the next grammars (the words stay, so a warning sign
         said out of turn is still heard)."""
         phrases = context.phrases if context is not None else ()
+        self._context = context
         self._context_phrases = [p for p in phrases if all(self._in_model(w) for w in p.split())]
 
     def _new(self):
@@ -74,6 +76,13 @@ class VoskRecognizer:
         assert self._recognizer is not None
         if self._recognizer.AcceptWaveform(pcm):
             self._parts.append(json.loads(self._recognizer.Result()))
+
+    def complete(self) -> bool:
+        """The words so far are a whole answer of the question's context."""
+        if self._context is None or self._recognizer is None:
+            return False
+        said = [p.get("text", "") for p in self._parts] + [json.loads(self._recognizer.PartialResult()).get("partial", "")]
+        return self._context.holds(" ".join(w for w in " ".join(said).split() if w != "[unk]"))
 
     def finish(self) -> Transcript:
         assert self._recognizer is not None

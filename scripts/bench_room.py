@@ -1,0 +1,227 @@
+"""Whole spoken sessions in one virtual room, for `scripts/bench --voice` (issue 7).
+
+Every scripted patient of tests/fixtures/scenarios.yaml talks to the real `voice-triage --jsonl`
+process through a private PulseAudio room (tests/virtual_audio.py Room): the person's replies are
+synthesised with Piper and played into the room, the assistant listens to the room and speaks into
+it, and one stereo recording holds both (person left, assistant right). From it: the outcome
+against the scenario's expectation, how many times any question was put, questions asked against
+the same patient in text mode, and reply latency (end of the person's speech to the assistant's
+first sound) for short answers and for descriptions.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "scripts")]
+SESSION_SECONDS = 420
+SHORT_WORDS = 3
+"""A reply of at most this many words is a short answer (for latency)."""
+ASSISTANT_RATE = 400
+"""Words per minute of the assistant's voice: fast, to keep a run short (it does not change the latency)."""
+CHECKS = ("Did you say", "Just to be sure", "Sorry.", "Please choose")
+
+
+class Report(list):
+    """Lines of the report, also printed at once when asked to."""
+
+    def __init__(self, echo: bool) -> None:
+        super().__init__()
+        self.echo = echo
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        if self.echo:
+            print(line, flush=True)
+
+
+class Patient:
+    """A scripted patient: its turns first, then an answer chosen by a phrase in the question."""
+
+    def __init__(self, scenario: dict) -> None:
+        self.pending = list(scenario.get("turns", []))
+        self.answers = scenario.get("answers") or {}
+        self.default = scenario.get("default", "no")
+
+    def reply(self, question: str) -> str | None:
+        if self.pending:
+            return self.pending.pop(0)
+        return next((a for key, a in self.answers.items() if key.lower() in question.lower()), self.default)
+
+
+def text_questions(brain, scenario: dict) -> int:
+    """How many questions the text dialogue asks the same patient."""
+    from voice_triage.dialogue import Ask, Dialogue
+
+    dialogue, patient, asked = Dialogue(brain), Patient(scenario), 0
+    events = dialogue.start()
+    while not dialogue.done and asked < 60:
+        ask = next((e for e in reversed(events) if isinstance(e, Ask)), None)
+        if ask is None:
+            break
+        asked += 1
+        reply = patient.reply(ask.text)
+        events = dialogue.finish() if reply is None else dialogue.hear(reply)
+    return asked
+
+
+def puts_per_question(brain, asks: list[str]) -> int:
+    """The most times one question was put in a row (reprompts, checks and warning-sign checks count)."""
+    known = {}
+    for q in brain.rules.questions + [q for f in brain.rules.red_flags for q in f.questions]:
+        known[q.text] = known[(q.plain or q.text)] = q.fact
+    most, run, current = 0, 0, None
+    for text in asks:
+        fact = known.get(text) or (current if text.startswith(CHECKS) or text.startswith(("I may", "Sorry")) else text)
+        run = run + 1 if fact == current else 1
+        current = fact
+        most = max(most, run)
+    return most
+
+
+def spoken_session(room, scenario: dict, say, folder: Path) -> dict:
+    """One whole session in the room; the recording is analysed after it."""
+    from virtual_audio import turn_gaps
+
+    recording = folder / "room.raw"
+    recorder = room.record(recording)
+    time.sleep(0.3)
+    command = [sys.executable, "-m", "voice_triage", "--jsonl", "--asr", "pocketsphinx", "--listen-timeout", "3",
+               "--rate", str(ASSISTANT_RATE)]
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=room.assistant_env(), cwd=ROOT, text=True)
+    watchdog = threading.Timer(SESSION_SECONDS, proc.kill)
+    watchdog.start()
+    patient, events, asks, said, question = Patient(scenario), [], [], [], ""
+    try:
+        for line in proc.stdout:
+            event = json.loads(line)
+            events.append(event)
+            if event["type"] == "ask":
+                question = event["text"]
+                asks.append(question)
+            elif event["type"] == "listening":
+                text = patient.reply(question)
+                if text is not None:
+                    said.append(text)
+                    time.sleep(0.1)
+                    room.say(say(text)).wait(timeout=30)
+            elif event["type"] == "end":
+                break
+        proc.wait(timeout=30)
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+        time.sleep(0.3)
+        recorder.terminate()
+        recorder.wait(timeout=10)
+    gaps = turn_gaps(recording.read_bytes())
+    results = [e for e in events if e["type"] == "result"]
+    return {"events": events, "asks": asks, "said": said, "gaps": gaps,
+            "final": results[-1]["assessment"] if results else None, "stderr": proc.stderr.read()}
+
+
+def meets(final: dict | None, expect: dict) -> bool:
+    """The scenario's expectation (as tests/test_dialogue.py checks it in text mode)."""
+    if final is None:
+        return not expect
+    if "level" in expect and final["level"] != expect["level"]:
+        return False
+    if "red_flags" in expect and sorted(final["red_flags"]) != sorted(expect["red_flags"]):
+        return False
+    if "top" in expect and not (final["sources"] and final["sources"][0]["id"] == expect["top"]):
+        return False
+    for key, value in expect.get("facts", {}).items():
+        actual = final["facts"].get(key)
+        if (sorted(actual) if isinstance(actual, list) else actual) != value:
+            return False
+    return True
+
+
+def synthesiser(folder: Path):
+    """Text -> a cached 16 kHz WAV said by the first voice of bench_listening (Piper when installed)."""
+    from bench_listening import with_noise, voices
+
+    voice = voices()[0]
+    cache: dict[str, Path] = {}
+
+    def say(text: str) -> Path:
+        if text not in cache:
+            path = folder / f"turn-{len(cache)}.wav"
+            with wave.open(str(path), "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(16000)
+                out.writeframes(with_noise(voice.say(text), None, 0))
+            cache[text] = path
+        return cache[text]
+
+    return say, voice.name
+
+
+def main(only: str | None = None, echo: bool = False) -> list[str]:
+    """The report's lines (printed as they come with `echo`: a whole run takes about 20 minutes)."""
+    import yaml
+
+    from virtual_audio import missing_tools, start_virtual_audio
+
+    from voice_triage.brain import Brain
+    from voice_triage.knowledge import load_knowledge
+
+    reason = missing_tools()
+    if reason:
+        return [f"spoken sessions: not run ({reason})"]
+    brain = Brain(load_knowledge())
+    scenarios = yaml.safe_load((ROOT / "tests" / "fixtures" / "scenarios.yaml").read_text())["scenarios"]
+    folder = Path(tempfile.mkdtemp(prefix="vt-room-"))
+    audio = start_virtual_audio(folder / "pulse")
+    lines, short, long_, right, ran = Report(echo), [], [], 0, 0
+    try:
+        room = audio.open_room()
+        say, voice = synthesiser(folder)
+        lines.append(f"spoken sessions in one virtual room (the person: {voice}; the assistant: pyttsx3 at {ASSISTANT_RATE} wpm)")
+        for scenario in scenarios:
+            if only and only not in scenario["name"]:
+                continue
+            session = spoken_session(room, scenario, say, folder)
+            ran += 1
+            ok = meets(session["final"], scenario.get("expect", {}))
+            right += ok
+            text_asks = text_questions(brain, scenario)
+            checks = sum(a.startswith(CHECKS[:1]) or a.startswith("I may") for a in session["asks"])
+            most = puts_per_question(brain, session["asks"])
+            for (ended, replied), text in zip(session["gaps"], session["said"]):
+                (short if len(text.split()) <= SHORT_WORDS else long_).append(replied - ended)
+            lines.append(f"  {'ok  ' if ok else 'MISS'} {scenario['name']}: questions {len(session['asks'])} "
+                         f"(text mode {text_asks}, 'Did you say' {checks}), most puts of one question {most}, "
+                         f"level {session['final']['level'] if session['final'] else None}")
+            if not ok or "-v" in sys.argv:
+                final = session["final"] or {}
+                lines.append(f"    heard: {[e['text'] for e in session['events'] if e['type'] == 'heard']}")
+                lines.append(f"    red flags {final.get('red_flags')}, sources {[s['id'] for s in final.get('sources', [])][:2]}, "
+                             f"facts {final.get('facts')}")
+            if "Traceback" in session["stderr"]:
+                lines.append("    traceback: " + session["stderr"].strip().splitlines()[-1])
+    finally:
+        audio.stop()
+    lines.append(f"  right outcome {right}/{ran}")
+    for name, gaps in (("short answers", short), ("descriptions", long_)):
+        if gaps:
+            lines.append(f"  reply latency in the room, {name}: median {statistics.median(gaps):.2f} s, "
+                         f"max {max(gaps):.2f} s over {len(gaps)} turns (end of speech to first reply sound)")
+    return lines
+
+
+if __name__ == "__main__":
+    names = [a for a in sys.argv[1:] if not a.startswith("-")]
+    main(names[0] if names else None, echo=True)
