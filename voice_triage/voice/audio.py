@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import array
 import queue
-import time
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
