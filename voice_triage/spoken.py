@@ -12,7 +12,7 @@ sole"). So, with the recogniser's confidence for each turn:
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .dialogue import Dialogue, Event, Say
 from .facts import UNSURE
@@ -34,7 +34,6 @@ class SpokenDialogue(Dialogue):
     """A warning sign heard with less confidence than this is confirmed with its own question."""
     _check: str | None = None
     _sign_question: Question | None = None
-    _withheld: set[str] = field(default_factory=set)
 
     def hear(self, text: str, confidence: float | None = None) -> list[Event]:
         """One recognised turn; `confidence` None means typed (taken as it is)."""
@@ -43,9 +42,9 @@ class SpokenDialogue(Dialogue):
             return self._heard(text)
         if self._check is not None:
             return self._after_check(text, confidence)
-        flag, probe = self._new_red_flag(text)
+        flag, probe, withheld = self._new_red_flag(text)
         if flag is not None and (confidence < self.sure_of_warning or not self._asked_about(flag)):
-            return self._confirm_sign(text, flag, probe)
+            return self._confirm_sign(text, flag, probe, withheld)
         if confidence < self.confirm_below and self.pending is not None and self._valid(text):
             self._check = text
             self.last_reading = "check"
@@ -88,20 +87,20 @@ class SpokenDialogue(Dialogue):
         signs of every red flag it would fire are withheld until confirmed)."""
         fired, probe = self.brain.red_flags_from(self.facts, text)
         flags = [f for f in self.brain.rules.red_flags if f.id in fired]
-        self._withheld = {fact for f in flags for fact in facts_in(f.fires_when)}
-        return (flags[0] if flags else None), probe
+        withheld = {fact for f in flags for fact in facts_in(f.fires_when)}
+        return (flags[0] if flags else None), probe, withheld
 
     def _asked_about(self, flag) -> bool:
         """The open question is this red flag's own."""
         return self.pending is not None and self.pending.red_flag == flag.id
 
-    def _confirm_sign(self, text: str, flag, probe: dict) -> list[Event]:
+    def _confirm_sign(self, text: str, flag, probe: dict, withheld: set[str]) -> list[Event]:
         """Keep what else was said, but ask the red flag's own question before acting on it; no clear
         answer to that question counts as not sure."""
         self.said.append(text)
         signs = facts_in(flag.fires_when)
         for fact, value in probe.items():  # "mumbled ... bowel": stroke is checked, and the bladder not taken
-            if fact not in self._withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
+            if fact not in withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
                 self.facts[fact] = value
         heard = {f for f in signs if probe.get(f) is True}
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
