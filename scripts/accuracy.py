@@ -97,7 +97,7 @@ def score_telephone(brain) -> dict | None:
     policy = brain.replies.policy
     for line in SWDA.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        reply = brain.replies.read(row["answer"])
+        reply = brain.replies.read(row["answer"], row["question"])  # as the dialogue reads it: with its question
         kind = reply.kind
         if kind == "no" and reply.hedged and policy["hedged_no"] == "confirm":
             kind = "asked"

@@ -163,6 +163,8 @@ def test_check_passes_on_the_real_data(cache_env):
     ("intents/answers.yaml", '"(uh uh|huh uh|', '"(uh huh|huh uh|', "is in both `yes` and `no`"),
     ("intents/answers.yaml", "  hedged_no_on_warning_sign: confirm", "  hedged_no_on_warning_sign: yes", "must be one of"),
     ("intents/concepts.yaml", '  pale: "(pale|', '  pale: "(pale]|', "bad sentence template"),
+    ("intents/answers.yaml", "  degree_words: [very,", "  degree_wrds: [very,", "is missing `degree_words`"),
+    ("intents/answers.yaml", "    cant: can not\n", "    cant: [can, not]\n", "must map each short form"),
 ])
 def test_check_reports_file_and_line(broken_data, path, old, new, expected):
     root, env = broken_data

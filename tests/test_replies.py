@@ -129,3 +129,59 @@ def test_a_negative_statement_on_a_warning_sign_is_never_taken_as_no(brain, text
     dialogue._ask(question)
     dialogue.hear(text)
     assert dialogue.facts.get(question.fact) is not False, text
+
+
+# -- an answer that repeats the question's words (tests/fixtures/question_echo.yaml) ----------------
+
+ECHOES = load_fixture("question_echo.yaml")["cases"]
+
+
+def question_words(brain, case: dict) -> str:
+    if "question" in case:
+        return case["question"]
+    question = next(q for flag in brain.rules.red_flags for q in flag.questions if q.fact == case["fact"])
+    return f"{question.text} {question.plain or ''}"
+
+
+def test_question_echo_fixture_has_no_duplicates_and_names_real_questions(brain):
+    seen = [(case.get("fact") or case["question"], case["answer"].lower()) for case in ECHOES]
+    assert len(seen) == len(set(seen))
+    facts = {q.fact for flag in brain.rules.red_flags for q in flag.questions}
+    assert all(case.get("fact", next(iter(facts))) in facts for case in ECHOES)
+    assert {case["reading"] for case in ECHOES} <= {"yes", "no", "unclear"}
+
+
+@pytest.mark.parametrize("case", ECHOES, ids=lambda c: c["answer"])
+def test_an_answer_repeating_the_question_is_read_with_it(brain, case):
+    reply = brain.replies.read(case["answer"], question_words(brain, case))
+    assert reply.kind == case["reading"], reply
+
+
+@pytest.mark.parametrize("case", [c for c in ECHOES if c["reading"] != "unclear"], ids=lambda c: c["answer"])
+def test_without_its_question_an_echo_is_no_answer(brain, case):
+    """The reading comes from the question: alone, the same words are asked again."""
+    assert brain.replies.read(case["answer"]).kind not in ("yes", "no") or \
+        brain.replies.read(case["answer"]).kind == case["reading"]
+
+
+def test_the_dialogue_reads_an_echo_of_its_own_warning_question(brain):
+    from voice_triage.dialogue import Dialogue
+
+    dialogue = Dialogue(brain)
+    dialogue.start()
+    dialogue.hear("tingling on the top of my foot")
+    question = next(q for flag in brain.rules.red_flags for q in flag.questions if q.fact == "screen_infection_cancer")
+    dialogue._ask(question)
+    dialogue.hear("weight loss, yeah")
+    assert dialogue.facts.get("screen_infection_cancer") is True
+    dialogue._ask(question)
+    dialogue.hear("I lost weight by trying")
+    assert dialogue.facts.get("screen_infection_cancer") is not False
+
+
+@pytest.mark.parametrize("case", [c for c in ECHOES if c["reading"] == "yes"], ids=lambda c: c["answer"])
+def test_a_not_anywhere_in_an_echo_never_leaves_it_a_yes(brain, case):
+    words = case["answer"].split()
+    for at in range(len(words) + 1):
+        negated = " ".join(words[:at] + ["not"] + words[at:])
+        assert brain.replies.read(negated, question_words(brain, case)).kind != "yes", negated

@@ -123,7 +123,7 @@ class Dialogue:
         # A steering command said exactly wins; then an answer or a request; a guessed command last.
         if command and command.confidence >= CORE_CONFIDENCE and command.name not in _REQUESTS:
             return self._command(command)
-        reply = self.brain.replies.read(text) if text else UNCLEAR
+        reply = self.brain.replies.read(text, self._yes_no_words()) if text else UNCLEAR
         if command and (reply is UNCLEAR or (command.name == "Help" and command.confidence == 1.0)):
             return self._command(command)
         return self._answer(text, reply)
@@ -160,7 +160,7 @@ class Dialogue:
         _, changed = self.brain.read(self.facts, text) if text else (None, [])
         question = self.pending
         if reply is None:
-            reply = self.brain.replies.read(text) if text else UNCLEAR
+            reply = self.brain.replies.read(text, self._yes_no_words()) if text else UNCLEAR
         self.last_reading = reply.kind
         if question is SUMMARY_OFFER:
             return self._summary_answer(reply, changed)
@@ -194,6 +194,13 @@ class Dialogue:
     def _named(question: Question, changed: list[str]) -> bool:
         """The utterance named the asked fact itself ("what? my left")."""
         return question.fact in changed or (question.fact == "regions" and "regions_absent" in changed)
+
+    def _yes_no_words(self) -> str | None:
+        """The open yes/no question's words, as asked and as rephrased: an answer may repeat them."""
+        question = self.pending
+        if question is None or question.expect != "yes_no":
+            return None
+        return f"{question.text} {question.plain or ''}"
 
     def _take_answer(self, question: Question, reply: Reply, text: str, changed: list[str]) -> bool | str:
         """Apply an answer to the pending question: True, False (it didn't answer), or "confirm"."""

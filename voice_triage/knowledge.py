@@ -16,7 +16,7 @@ from .rules import RuleBook
 
 CACHE_ENV = "VOICE_TRIAGE_CACHE"
 _COMPILER_MODULES = ("language.py", "reply.py", "scope.py", "understand.py", "language_loader.py", "rules.py", "rules_loader.py", "normalize.py",
-                     "duration.py", "data.py", "yamlfile.py")
+                     "duration.py", "data.py", "yamlfile.py", "question_echo.py")
 
 
 @dataclass

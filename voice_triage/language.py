@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .normalize import WordRepairer, strip_possessive, tokenize
+from .question_echo import EchoWords
 
 ANYONE = "someone else"
 """Who the patient is when a proxy pattern names no one ("he has...")."""
@@ -112,6 +113,8 @@ class Replies:
     """Every word of the phrases, for repairing slips."""
     statement_subjects: frozenset[str] = frozenset()
     """Subjects whose negative echo may open a statement that answers ("I haven't been there")."""
+    question_echo: EchoWords | None = None
+    """How an answer that repeats the question's words is read (voice_triage/question_echo.py)."""
 
 
 @dataclass

@@ -10,11 +10,12 @@ from .data import DataError, DataErrors, LineDict, LineList, display_path, line_
 from .duration import duration_words
 from .language import ANYONE, Cues, Language, Lexicon, Phrase, Replies, build_trie, content_tokens
 from .normalize import WordRepairer, tokenize
+from .question_echo import EchoWords
 from .yamlfile import load_yaml
 
 LEXICON_TYPES = ("list", "choice", "flag")
-REPLY_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure", "echo_yes", "echo_no", "echo_cannot", "negator", "repeat",
-                "explain", "filler")
+REPLY_GROUPS = ("yes", "hedged_yes", "degree", "likely", "no", "hedged_no", "unsure", "echo_yes", "echo_no", "echo_cannot", "partial",
+                "opening_yes", "opening_no", "negator", "repeat", "explain", "filler")
 REPLY_POLICY = {"hedged_yes": ("yes",), "hedged_no_on_warning_sign": ("confirm", "unsure"),
                 "hedged_no": ("no", "confirm"), "conflict": ("unclear",)}
 COMMON_ZIPF = 3.0
@@ -219,7 +220,7 @@ def compile_answers(path: Path, root: Path) -> Replies:
     where = display_path(path, root)
     if not isinstance(doc, LineDict):
         raise DataError(where, 1, "expected a mapping of reply groups")
-    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "statement_subjects", "policy"}
+    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "statement_subjects", "question_echo", "policy"}
     if unknown:
         key = sorted(unknown)[0]
         raise DataError(where, line_of(doc, key), f"unknown group `{key}` (groups: {', '.join(REPLY_GROUPS)})")
@@ -244,7 +245,26 @@ def compile_answers(path: Path, root: Path) -> Replies:
     subjects = {w for item in _words(doc.get("statement_subjects") or [], where, line_of(doc, "statement_subjects"))
                 for w in tokenize(item)}
     vocabulary = frozenset(w for words in phrases for w in words)
-    return Replies(phrases, frozenset(after), {k: str(v) for k, v in policy.items()}, vocabulary, frozenset(subjects))
+    return Replies(phrases, frozenset(after), {k: str(v) for k, v in policy.items()}, vocabulary, frozenset(subjects),
+                   _echo_words(doc.get("question_echo"), where, line_of(doc, "question_echo")))
+
+
+def _echo_words(doc: Any, where: str, line: int) -> EchoWords | None:
+    """answers.yaml `question_echo`: the word lists for an answer that repeats the question."""
+    if doc is None:
+        return None
+    if not isinstance(doc, LineDict):
+        raise DataError(where, line, "`question_echo` must be a mapping (subjects, function_words, degree_words, contractions)")
+    lists = {}
+    for key in ("subjects", "function_words", "degree_words"):
+        if key not in doc:
+            raise DataError(where, line, f"`question_echo` is missing `{key}`")
+        lists[key] = frozenset(w for item in _words(doc[key], where, line_of(doc, key)) for w in tokenize(item))
+    contractions = doc.get("contractions") or {}
+    if not isinstance(contractions, dict) or not all(isinstance(v, str) for v in contractions.values()):
+        raise DataError(where, line_of(doc, "contractions") if "contractions" in doc else line,
+                        "`contractions` must map each short form to its words (text)")
+    return EchoWords(contractions={str(k): tuple(tokenize(v)) for k, v in contractions.items()}, **lists)
 
 
 def verb_lemmas(words: set[str], keep_form: frozenset[str] = frozenset()) -> dict[str, str]:

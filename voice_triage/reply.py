@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from .language import Replies
+from .question_echo import in_question, read_echo
 
-POLAR = {"yes": (1, False), "hedged_yes": (1, True), "likely": (1, True), "no": (-1, False), "hedged_no": (-1, True)}
+POLAR = {"yes": (1, False), "hedged_yes": (1, True), "degree": (1, True), "likely": (1, True), "no": (-1, False), "hedged_no": (-1, True)}
 LONG_REPLY = 4
 """A reply with more unknown words than this is a statement; only evidence at its start counts
 ("No, they hold it on a Saturday" is a no; "They hold it on the, no, they hold it..." is not)."""
@@ -22,6 +23,7 @@ QUESTION_STARTS = frozenset("what which why how where when who whose is are do d
                             "will was were have has".split())
 """A reply that starts with one of these and says more is a question back ("is that the bladder")."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CLAUSE_BREAK = re.compile(r"[,;:?.!]")
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,13 @@ class ReplyReader:
         """What each reading does to the open question (intents/answers.yaml `policy`)."""
         return self.replies.policy
 
-    def read(self, text: str) -> Reply:
-        """The reply's reading; a question back is a request, never an answer."""
+    def read(self, text: str, question: str | None = None) -> Reply:
+        """The reply's reading; a question back is a request, never an answer. With the words of a
+        yes/no `question`, an answer that repeats them is read too ("Is it numb?" "It is numb.")."""
         tokens = [self._repair(t) for t in reply_tokens(text)]
         spans = [s for s in self._spans(tokens) if s[0] != "filler"]
+        # a restart ("I, I didn't go"): a lone word said again at the start of the next phrase
+        spans = [s for k, s in enumerate(spans) if not (s[0] == "word" and k + 1 < len(spans) and spans[k + 1][1][0] == s[1][0])]
         if not spans:
             return UNCLEAR
         groups = [group for group, _ in spans]
@@ -78,7 +83,12 @@ class ReplyReader:
         asks = "?" in text or (has_words and spans[0][1][0] in QUESTION_STARTS)
         if asks:
             return Reply("explain" if has_words else "repeat")
-        evidence = self._evidence(spans)
+        clauses = [reply_tokens(part) for part in _CLAUSE_BREAK.split(question)] if question else None
+        evidence = self._evidence(spans, clauses)
+        if not evidence and clauses and self.replies.question_echo is not None:
+            said = [w for _, words in spans for w in words]
+            echo = read_echo(clauses, said, self.replies.question_echo)
+            evidence = [(1 if echo == "yes" else -1, False)] if echo else []
         if not evidence:
             return Reply("repeat") if "repeat" in groups else UNCLEAR
         signs = {sign for sign, _ in evidence}
@@ -106,25 +116,37 @@ class ReplyReader:
                 i += 1
         return spans
 
-    def _evidence(self, spans: list[tuple[str, tuple[str, ...]]]) -> list[tuple[int, bool]]:
-        """(sign, hedged) per piece of evidence: 1 yes, -1 no, 0 not sure."""
+    def _evidence(self, spans: list[tuple[str, tuple[str, ...]]],
+                  question: list[list[str]] | None = None) -> list[tuple[int, bool]]:
+        """(sign, hedged) per piece of evidence: 1 yes, -1 no, 0 not sure. `question`: its clauses, if known."""
         read_up_to = 4 if sum(group == "word" for group, _ in spans) > LONG_REPLY else len(spans)
         evidence: list[tuple[int, bool]] = []
         skip: set[int] = set()
-        opens_statement = False
+        opens_statement = in_statement = False
         for i, (group, words) in enumerate(spans[:read_up_to]):
             following = spans[i + 1][0] if i + 1 < len(spans) else None
             if i in skip:
                 continue
+            if in_statement and not ((group in POLAR or group.startswith("echo_")) and self._echo_ends(spans[i + 1:])):
+                continue  # "I have some friends with children, not that many": about its own words
+            if group.startswith("echo_") and following in ("word", "partial") and not self._echo_ends(spans[i + 1:]):
+                in_statement = True  # "I have some friends with children": what follows is about them
             if group == "likely" and following == "negator":  # "probably wouldn't"
                 evidence.append((-1, True))
                 skip.add(i + 1)
             elif group == "likely" and following == "word":
                 pass  # "I probably ought to", "we probably have three months": a statement, not a yes
+            elif group == "degree" and following == "word" and question and self.replies.question_echo \
+                    and not in_question(spans[i + 1][1][0], question, self.replies.question_echo):
+                in_statement = True  # "kind of hilly" to "Is it flat?": describes "hilly", no yes
             elif group in POLAR:
                 evidence.append(POLAR[group])
             elif group == "unsure":
                 evidence.append((0, False))
+            elif group == "partial" and self._echo_ends(spans[i + 1:]):
+                evidence.append((1, True))  # "Uh, some."
+            elif group in ("opening_yes", "opening_no") and i == 0:
+                evidence.append((1 if group == "opening_yes" else -1, True))  # "I try to", "I used to"
             elif group in ("echo_yes", "echo_no", "echo_cannot") and self._echo_ends(spans[i + 1:]):
                 evidence.append((1 if group == "echo_yes" else -1, False))
             elif group == "echo_no" and i == 0 and words[0] in self.replies.statement_subjects:
@@ -134,10 +156,19 @@ class ReplyReader:
                 skip.add(i + 1)
             elif group == "negator" and following != "word":
                 evidence.append((-1, False))  # a bare "not"
+            elif group == "negator" and i == 0 and spans[i + 1][1][0].endswith("ing"):
+                in_statement = True  # "not feeling when I need to go", "not being a drug user": a phrase, not a no
             elif group == "negator" and i == 0:
                 evidence.append((-1, True))  # "not lately", "not very much": a no with a qualification
+            elif group == "negator" and following == "word" and question and self._asked(spans[i + 1][1][0], question):
+                evidence.append((-1, True))  # "a bit, not cold" to "Is it cold?": the question's word negated
             # else: "sometimes, not all the time": the negator is about its own words, not the question
         return evidence or ([(-1, True)] if opens_statement else [])
+
+    def _asked(self, word: str, question: list[list[str]]) -> bool:
+        """A content word the question itself used."""
+        echo = self.replies.question_echo
+        return echo is not None and word not in echo.function_words and in_question(word, question, echo)
 
     def _echo_ends(self, rest: list[tuple[str, tuple[str, ...]]]) -> bool:
         """ "I have" answers; "I have two boys" is a statement that needs its question."""

@@ -1,0 +1,124 @@
+"""An answer that repeats the yes/no question's own words: "Are you in the Air Force?" "I am in the Air Force."
+
+It is read only when the reply has no answer words of its own (reply.py found no evidence). Every
+content word of the answer must come from the question: a new word ("Are you from Texas?" "I'm from
+Pennsylvania") makes it a statement that needs its question, so it stays unclear. A negation counts
+only at the start or at the echoed verb ("I have not been ..."); one further on ("I have trouble with
+my bladder, not my bowels") leaves the whole answer unclear. A question that is negative itself
+("You didn't go?") has no reading: a yes or a no to it can mean either. In a question with a negative
+part ("weight loss you can't explain") the echoed verb must come before it.
+The words are data (intents/answers.yaml, `question_echo`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+NEGATIONS = frozenset({"not", "never", "no", "without"})
+NEGATIVE_QUESTION = 4
+"""A negation among a question's first words makes it negative ("Didn't you go?", "You don't have one?")."""
+PAST = {"did": "do", "had": "have", "was": "be", "were": "be"}
+"""A past echo of a present question ("Do you have one?" "I did have.") says it is over: no reading."""
+
+
+@dataclass(frozen=True)
+class EchoWords:
+    """The word lists for reading a question echo (intents/answers.yaml `question_echo`)."""
+
+    subjects: frozenset[str]
+    """Who an echo may start with ("I", "we", "it")."""
+    function_words: frozenset[str]
+    """Words with no content of their own ("the", "in", "my"): they may be added freely."""
+    degree_words: frozenset[str]
+    """Words that only strengthen ("very", "really", "so much"): they may be added freely too."""
+    contractions: dict[str, tuple[str, ...]]
+    """Short forms to their words ("i'm" -> "i am"); "n't" is split off any word."""
+
+
+@lru_cache(maxsize=4096)
+def lemmas(word: str) -> frozenset[str]:
+    """The word and its lemmas ("went" -> go, "children" -> child)."""
+    from lemminflect import getAllLemmas  # imported on first use: 0.4 s, and most replies never need it
+
+    found = {word}
+    for forms in getAllLemmas(word).values():
+        found.update(forms)
+    return frozenset(found)
+
+
+def _negation_start(clause: list[str]) -> int:
+    """Where a clause's negated part starts: at its verb ("can" of "can not"), else at the negation."""
+    at = next((i for i, w in enumerate(clause) if w in NEGATIONS), len(clause))
+    return at - 1 if 0 < at < len(clause) and clause[at] == "not" else at
+
+
+def expand(words: list[str], contractions: dict[str, tuple[str, ...]]) -> list[str]:
+    """Contractions written out: "i'm" -> i am, "didn't" -> did not, "can't" -> can not."""
+    out: list[str] = []
+    for word in words:
+        if word in contractions:
+            out.extend(contractions[word])
+        elif word.endswith("n't") and len(word) > 3:
+            out.extend([word[:-3], "not"])
+        else:
+            out.append(word)
+    return out
+
+
+def kept_words(clauses: list[list[str]]) -> list[str]:
+    """The question's words that an answer may echo. A clause's words from its negation on ("you can't
+    feel the paper") are left out: "I can feel the paper" is no yes to "...for example you can't feel the paper?"."""
+    return [w for clause in clauses for w in clause[:_negation_start(clause)]]
+
+
+def in_question(word: str, question: list[list[str]], words: EchoWords) -> bool:
+    """Whether a content word of the answer is one the question used ("hilly" to "Is it flat?": no)."""
+    kept = kept_words([expand(clause, words.contractions) for clause in question])
+    return word in words.function_words or bool(lemmas(word) & frozenset().union(*(lemmas(w) for w in kept)))
+
+
+def read_echo(question: list[list[str]], answer: list[str], words: EchoWords) -> str | None:
+    """`yes`, `no`, or None (not an echo). The question comes as its clauses (split at punctuation),
+    the answer without fillers; both as lower-case words."""
+    clauses = [expand(clause, words.contractions) for clause in question]
+    answer = expand(answer, words.contractions)
+    first = next((c for c in clauses if c), [])
+    if not answer or not first or NEGATIONS & set(first[:NEGATIVE_QUESTION]):
+        return None
+    kept = kept_words(clauses)
+    asked = frozenset().union(*(lemmas(w) for w in kept if w not in words.function_words))
+    verbs = frozenset().union(*(lemmas(w) for w in kept))  # the echoed verb may be "am" to "are"
+    has_negation = any(NEGATIONS & set(clause) for clause in clauses)
+
+    def free(word: str) -> bool:
+        return word in words.function_words or word in words.degree_words
+
+    def from_question(word: str) -> bool:
+        return bool(lemmas(word) & asked)
+
+    negated = answer[0] in NEGATIONS
+    if negated and has_negation:
+        return None  # "Not feeling when I need to go": the question's own negative words, not a no
+    if answer[0] not in words.subjects:
+        # "Both feet." "Bowels, yes." "Not my bladder.": the question's words alone
+        rest = answer[1:] if negated else answer
+        content = [w for w in rest if not free(w)]
+        if not content or any(w in NEGATIONS or not from_question(w) for w in content):
+            return None
+        return "no" if negated else "yes"
+    # "I am in the Air Force", "we do here", "I went to a health club": subject, the question's verb, its words
+    i = 1
+    while i < len(answer) and (answer[i] in NEGATIONS or answer[i] in words.degree_words):
+        negated = negated or answer[i] in NEGATIONS
+        i += 1
+    if i >= len(answer) or not (lemmas(answer[i]) & verbs):
+        return None
+    if answer[i] in PAST and not set(kept) & set(PAST):
+        return None
+    rest = answer[i + 1:]
+    if rest[:1] and rest[0] in NEGATIONS:  # "I have not", "it is not numb"
+        negated, rest = True, rest[1:]
+    if any(w in NEGATIONS or not (free(w) or from_question(w)) for w in rest):
+        return None
+    return "no" if negated else "yes"
