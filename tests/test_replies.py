@@ -185,3 +185,27 @@ def test_a_not_anywhere_in_an_echo_never_leaves_it_a_yes(brain, case):
     for at in range(len(words) + 1):
         negated = " ".join(words[:at] + ["not"] + words[at:])
         assert brain.replies.read(negated, question_words(brain, case)).kind != "yes", negated
+
+
+def test_answers_to_the_assistants_own_questions_need_no_lemmatizer_at_run_time(cache_env):
+    """Its word forms are compiled with the data: lemminflect (0.4 s, 50 MB) is left unloaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from voice_triage.brain import Brain\n"
+        "from voice_triage.knowledge import load_knowledge\n"
+        "from voice_triage.dialogue import Dialogue\n"
+        "brain = Brain(load_knowledge())\n"
+        "d = Dialogue(brain); d.start(); d.hear('tingling on the top of my foot')\n"
+        "q = next(q for q in brain.rules.screening if q.fact == 'screen_infection_cancer')\n"
+        "d._ask(q); d.hear('weight loss')\n"
+        "assert d.facts.get('screen_infection_cancer') is True, d.facts\n"
+        "print(any(m.startswith('lemminflect') for m in sys.modules))\n"
+    )
+    compiled = "from voice_triage.knowledge import load_knowledge; load_knowledge()"  # a cache miss uses lemminflect
+    subprocess.run([sys.executable, "-c", compiled], env=cache_env, check=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", code], env=cache_env, capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().strip() == "False"

@@ -6,7 +6,7 @@ import hashlib
 import os
 import pickle
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -38,7 +38,23 @@ def compile_knowledge(root: Path) -> Knowledge:
 
     language = compile_language(root)
     rules = load_rulebook(root / "rules" / "triage.yaml", root, language)
+    _add_question_forms(language, rules)
     return Knowledge(language, rules)
+
+
+def _add_question_forms(language: Language, rules: RuleBook) -> None:
+    """The word forms of every yes/no question the rules ask, so answers to them are read without a
+    lemmatizer at run time (question_echo.EchoWords.forms)."""
+    from .question_echo import expand, word_forms
+    from .reply import reply_tokens
+
+    echo = language.replies.question_echo if language.replies else None
+    if echo is None:
+        return
+    questions = [*rules.questions, *rules.screening]
+    words = {w for q in questions if q.expect == "yes_no" for text in (q.text, q.plain or "")
+             for w in expand(reply_tokens(text), echo.contractions)}
+    language.replies = replace(language.replies, question_echo=replace(echo, forms=word_forms(words)))
 
 
 def _fingerprint(root: Path) -> str:
