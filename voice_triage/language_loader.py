@@ -254,9 +254,9 @@ def _echo_words(doc: Any, where: str, line: int) -> EchoWords | None:
     if doc is None:
         return None
     if not isinstance(doc, LineDict):
-        raise DataError(where, line, "`question_echo` must be a mapping (subjects, function_words, degree_words, contractions)")
+        raise DataError(where, line, "`question_echo` must be a mapping (subjects, others, function_words, degree_words, contractions)")
     lists = {}
-    for key in ("subjects", "function_words", "degree_words"):
+    for key in ("subjects", "others", "function_words", "degree_words"):
         if key not in doc:
             raise DataError(where, line, f"`question_echo` is missing `{key}`")
         lists[key] = frozenset(w for item in _words(doc[key], where, line_of(doc, key)) for w in tokenize(item))

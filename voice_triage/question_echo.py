@@ -33,6 +33,8 @@ class EchoWords:
     """Words with no content of their own ("the", "in", "my"): they may be added freely."""
     degree_words: frozenset[str]
     """Words that only strengthen ("very", "really", "so much"): they may be added freely too."""
+    others: frozenset[str]
+    """Who else a question may be about ("she", "they"): the person's "I didn't" does not answer it."""
     contractions: dict[str, tuple[str, ...]]
     """Short forms to their words ("i'm" -> "i am"); "n't" is split off any word."""
     forms: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -103,6 +105,17 @@ def in_question(word: str, question: list[list[str]], words: EchoWords) -> bool:
     clauses = [expand(clause, words.contractions) for clause in question]
     lemma = lemmatizer(clauses, words)
     return word in words.function_words or bool(lemma(word) & frozenset().union(*(lemma(w) for w in kept_words(clauses))))
+
+
+def used_in_question(word: str, question: list[list[str]], words: EchoWords) -> bool:
+    """A content word the question itself used ("a bit, not cold" to "Is it cold?")."""
+    return word not in words.function_words and in_question(word, question, words)
+
+
+def about_someone_else(question: list[list[str]], words: EchoWords) -> bool:
+    """ "She had no help?": a statement of the person's own ("I didn't think much") is no answer to it."""
+    first = next((clause for clause in question if clause), [])
+    return bool(set(first[:3]) & words.others) and not {"you", "your"} & set(first)
 
 
 def read_echo(question: list[list[str]], answer: list[str], words: EchoWords) -> str | None:

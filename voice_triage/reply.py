@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from .language import Replies
-from .question_echo import in_question, read_echo
+from .question_echo import about_someone_else, in_question, read_echo, used_in_question
 
 POLAR = {"yes": (1, False), "hedged_yes": (1, True), "degree": (1, True), "likely": (1, True), "no": (-1, False), "hedged_no": (-1, True)}
 LONG_REPLY = 4
@@ -123,6 +123,7 @@ class ReplyReader:
         evidence: list[tuple[int, bool]] = []
         skip: set[int] = set()
         opens_statement = in_statement = False
+        echo = self.replies.question_echo
         for i, (group, words) in enumerate(spans[:read_up_to]):
             following = spans[i + 1][0] if i + 1 < len(spans) else None
             if i in skip:
@@ -136,8 +137,8 @@ class ReplyReader:
                 skip.add(i + 1)
             elif group == "likely" and following == "word":
                 pass  # "I probably ought to", "we probably have three months": a statement, not a yes
-            elif group == "degree" and following == "word" and question and self.replies.question_echo \
-                    and not in_question(spans[i + 1][1][0], question, self.replies.question_echo):
+            elif group == "degree" and following == "word" and echo and question \
+                    and not in_question(spans[i + 1][1][0], question, echo):
                 in_statement = True  # "kind of hilly" to "Is it flat?": describes "hilly", no yes
             elif group in POLAR:
                 evidence.append(POLAR[group])
@@ -149,7 +150,8 @@ class ReplyReader:
                 evidence.append((1 if group == "opening_yes" else -1, True))  # "I try to", "I used to"
             elif group in ("echo_yes", "echo_no", "echo_cannot") and self._echo_ends(spans[i + 1:]):
                 evidence.append((1 if group == "echo_yes" else -1, False))
-            elif group == "echo_no" and i == 0 and words[0] in self.replies.statement_subjects:
+            elif group == "echo_no" and i == 0 and words[0] in self.replies.statement_subjects \
+                    and not (echo and question and about_someone_else(question, echo)):
                 opens_statement = True  # "I haven't been there in years": a hedged no, if nothing else is said
             elif group == "negator" and following in ("yes", "hedged_yes", "likely"):
                 evidence.append((-1, True))  # "not really", "not sure-ly": a soft no
@@ -160,15 +162,10 @@ class ReplyReader:
                 in_statement = True  # "not feeling when I need to go", "not being a drug user": a phrase, not a no
             elif group == "negator" and i == 0:
                 evidence.append((-1, True))  # "not lately", "not very much": a no with a qualification
-            elif group == "negator" and following == "word" and question and self._asked(spans[i + 1][1][0], question):
+            elif group == "negator" and following == "word" and echo and question and used_in_question(spans[i + 1][1][0], question, echo):
                 evidence.append((-1, True))  # "a bit, not cold" to "Is it cold?": the question's word negated
             # else: "sometimes, not all the time": the negator is about its own words, not the question
         return evidence or ([(-1, True)] if opens_statement else [])
-
-    def _asked(self, word: str, question: list[list[str]]) -> bool:
-        """A content word the question itself used."""
-        echo = self.replies.question_echo
-        return echo is not None and word not in echo.function_words and in_question(word, question, echo)
 
     def _echo_ends(self, rest: list[tuple[str, tuple[str, ...]]]) -> bool:
         """ "I have" answers; "I have two boys" is a statement that needs its question."""
