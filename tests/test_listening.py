@@ -98,6 +98,21 @@ def test_every_question_kind_has_a_small_grammar(brain):
     assert context_for(Ask("Please tell me what you are feeling.", "free"), language) is None
 
 
+def test_the_yes_no_grammar_holds_every_short_answer_the_replies_read(brain):
+    """A one- or two-word answer the reader takes ("a bit", "some", "nope") must be in the grammar too:
+    one missing is forced onto its nearest neighbour in the grammar. Echoes ("I do") are a chosen few."""
+    from voice_triage.dialogue import Ask
+    from voice_triage.voice.context import TYPED_ONLY, context_for
+
+    phrases = set(context_for(Ask("Is it cold?", "yes_no"), brain.knowledge.language).phrases)
+    groups = brain.knowledge.language.replies.phrases
+    spoken = {" ".join(w) for w, group in groups.items()
+              if len(w) <= 2 and TYPED_ONLY.isdisjoint(w) and not group.startswith(("echo", "negator"))}
+    answers = {p for p in spoken if brain.replies.read(p).kind in ("yes", "no", "unsure")}
+    missing = sorted(answers - phrases)
+    assert not missing, missing
+
+
 def test_fixtures_listed(brain):
     assert len(SHORT) >= 25 and load_fixture("speech", "speech.yaml")
 

@@ -17,7 +17,7 @@ from ..dialogue import Ask
 from ..duration import NUMBER_WORDS, UNIT_DAYS, parse_duration
 from .asr import Transcript
 
-ANSWER_GROUPS = ("yes", "hedged_yes", "likely", "no", "hedged_no", "unsure")
+ANSWER_GROUPS = ("yes", "hedged_yes", "degree", "partial", "opening_yes", "opening_no", "likely", "no", "hedged_no", "unsure")
 """Reply groups of intents/answers.yaml that answer a question."""
 SOUNDS_LIKE_AN_ANSWER = frozenset({"what", "which", "huh", "eh", "again", "undo"})
 """First words of requests PocketSphinx hears for "left", "one", "both": such requests are left out of
