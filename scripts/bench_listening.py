@@ -178,7 +178,7 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                 counts[voice.name] += got in (label, "checked")
                 counts["checked"] += got == "checked"
                 counts["asked again"] += got == "asked again"
-                if {got, label} == {"yes", "no"}:
+                if {got, label} in ({"yes", "no"}, {"yes", "confirm"}):  # a hedged no ("probably not") counts as no
                     flips.append(f"{voice.name}: {text!r} -> {kept.text!r}")
                 counts["wrong"] += got not in (label, "checked", "asked again")
                 if got not in (label, "checked", "asked again") or ("--misses" in sys.argv and got == "asked again"):

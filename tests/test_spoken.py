@@ -110,3 +110,15 @@ def test_signs_of_two_red_flags_in_one_misheard_turn_are_all_held_until_asked(sp
     assert spoken.facts.get("bladder_bowel") is not True
     asked = ask_texts(events)
     assert asked and spoken.pending.red_flag
+
+
+def test_a_misheard_both_sides_with_back_pain_is_held_for_its_own_questions(spoken):
+    """Heard at 10 dB: "...the outside of my left shin is numb" as "...my leg pins that it's feet". "Feet"
+    makes both sides, which with back pain is the cauda equina sign; it is not taken from a misheard turn."""
+    spoken.hear("my back hurts of the outside of my leg pins that it's feet", 0.7)
+    assert not spoken.assessment().red_flags, "nothing escalates on a turn that was only heard"
+    assert spoken.pending is not None and spoken.pending.red_flag == "cauda_equina"
+    assert spoken.facts.get("side") != "both"
+    spoken.hear("no", 0.9)
+    assert not spoken.assessment().red_flags
+    assert spoken.facts.get("regions") == ["outer_lower_leg"], "the rest of what was said is kept"

@@ -99,14 +99,41 @@ class SpokenDialogue(Dialogue):
         answer to that question counts as not sure."""
         self.said.append(text)
         signs = facts_in(flag.fires_when)
+        before = dict(self.facts)
         for fact, value in probe.items():  # "mumbled ... bowel": stroke is checked, and the bladder not taken
             if fact not in withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
                 self.facts[fact] = value
+        self._hold_back_signs(before, probe)
         heard = {f for f in signs if probe.get(f) is True}
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
         self._sign_question = question
         self.last_reading = "check_warning_sign"
         return [Say("I may have heard something about a warning sign, so let me check."), self._ask(question)]
+
+    def _hold_back_signs(self, before: dict, probe: dict) -> None:
+        """A red flag that fires on signs with values ("both" sides with back pain, from "feet" misheard
+        for "numb") must not fire from this turn either. Then what else this turn gave is held back too,
+        for its own questions ("Is it in your left leg, your right leg, or both?"); the places it named
+        are kept unless they alone make the flag fire."""
+        def fires_new() -> bool:
+            return bool(self._firing(self.facts) - self._firing(before))
+
+        if not fires_new():
+            return
+        for fact in probe:
+            if fact != "regions" and self.facts.get(fact) != before.get(fact):
+                self._restore(fact, before)
+        if fires_new():
+            self._restore("regions", before)
+
+    def _firing(self, facts: dict) -> set[str]:
+        return {flag for flag, _, _ in self.brain.triage.red_flags(facts)}
+
+    def _restore(self, fact: str, before: dict) -> None:
+        if fact in before:
+            self.facts[fact] = before[fact]
+        else:
+            self.facts.pop(fact, None)
 
     def _reprompt(self, question: Question, reply: Reply = UNCLEAR) -> list[Event]:
         if question is self._sign_question:  # no clear answer to the check: the cautious reading

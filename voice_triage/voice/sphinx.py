@@ -60,8 +60,9 @@ class SphinxRecognizer:
             try:
                 self._decoder = Decoder(config)
                 # a second decoder for the question's grammar, fed the same audio as it comes (RTF about 0.2).
-                # Its best-path pass after the turn takes about 0.6 s on the yes/no grammar (440 phrases)
-                # here; without it the readings got worse in whole sessions, so it stays (scripts/bench_room.py)
+                # No best-path pass: on the grammar's lattice it took 0.3 to 2.7 s after each turn (yes/no,
+                # 490 phrases) and could leave the grammar ("sort" for "sort of"); the Viterbi path is a phrase
+                config["bestpath"] = False
                 self._in_context = Decoder(config)
             except RuntimeError as exc:
                 raise SpeechError(f"PocketSphinx could not start: {exc}") from None
