@@ -37,7 +37,7 @@ def run_voice_session(audio, extra_env=None, interrupt_after=None, stdin_lines=b
                             env=env, cwd=ROOT, text=True)
     watchdog = threading.Timer(SESSION_TIMEOUT, proc.kill)
     watchdog.start()
-    events, times, last_ask, listens = [], [], "", 0
+    events, times, last_ask, listens, player = [], [], "", 0, None
     try:
         for line in proc.stdout:
             assert line.startswith("{"), f"stdout must hold only JSON lines, got {line!r}"
@@ -55,7 +55,11 @@ def run_voice_session(audio, extra_env=None, interrupt_after=None, stdin_lines=b
                     proc.stdin.close()
                     continue
                 time.sleep(0.1)
-                audio.play(reply_for(last_ask, listens == 1)).wait(timeout=30)
+                if player is not None:
+                    player.wait(timeout=30)
+                # not waited for here: the assistant may answer before the file's trailing silence has
+                # played, and each event's time is taken as it is read
+                player = audio.play(reply_for(last_ask, listens == 1))
             if event["type"] == "end":
                 break
         stderr = proc.stderr.read()
@@ -64,6 +68,8 @@ def run_voice_session(audio, extra_env=None, interrupt_after=None, stdin_lines=b
         watchdog.cancel()
         if proc.poll() is None:
             proc.kill()
+        if player is not None and player.poll() is None:
+            player.kill()
     return events, times, code, stderr
 
 

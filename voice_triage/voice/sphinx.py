@@ -69,6 +69,7 @@ class SphinxRecognizer:
         self.name = f"PocketSphinx (domain language model, {len(self.words)} words)"
         self._context: Context | None = None
         self._searches: set[str] = set()
+        self._held: str | None = None
 
     def expect(self, context: Context | None) -> None:
         """Decode the next turns with this context's grammar too (None: the open model alone)."""
@@ -84,6 +85,7 @@ class SphinxRecognizer:
             self._in_context.activate_search(self._context.name)
 
     def start(self) -> None:
+        self._held = None
         self._decoder.start_utt()
         if self._context is not None:
             self._in_context.start_utt()
@@ -98,7 +100,9 @@ class SphinxRecognizer:
         if self._context is None:
             return False
         hypothesis = self._in_context.hyp()
-        return hypothesis is not None and self._context.holds(hypothesis.hypstr.lower())
+        text = hypothesis.hypstr.lower() if hypothesis is not None else ""
+        self._held = text if self._context.holds(text) else None
+        return self._held is not None
 
     def finish(self) -> Transcript:
         self._decoder.end_utt()
@@ -106,7 +110,12 @@ class SphinxRecognizer:
         if self._context is None:
             return heard
         self._in_context.end_utt()
-        return replace(heard, in_context=self._result(self._in_context))
+        in_context = self._result(self._in_context)
+        if self._held is not None and in_context.text != self._held:
+            # the Viterbi path must end in a final state, and a trailing breath can tip it to another
+            # phrase ("no" + the start of "never" -> "don't know"): the phrase heard whole before it wins
+            in_context = Transcript(self._held, in_context.confidence, tuple((w, in_context.confidence) for w in self._held.split()))
+        return replace(heard, in_context=in_context)
 
     @staticmethod
     def _result(decoder) -> Transcript:
