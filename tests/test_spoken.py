@@ -122,3 +122,28 @@ def test_a_misheard_both_sides_with_back_pain_is_held_for_its_own_questions(spok
     spoken.hear("no", 0.9)
     assert not spoken.assessment().red_flags
     assert spoken.facts.get("regions") == ["outer_lower_leg"], "the rest of what was said is kept"
+
+
+def test_a_spoken_uh_huh_to_a_warning_sign_is_confirmed_in_plainer_words(spoken):
+    """Aloud, "uh huh" and "uh uh" sound almost alike (the recogniser swaps them): which was it?"""
+    question = at(spoken, "screen_saddle")
+    events = spoken.hear("uh huh", 0.9)
+    assert spoken.facts.get(question.fact) is None
+    assert ask_texts(events) == ["Just to be sure: " + question.plain]
+    spoken.hear("yes", 0.9)
+    assert spoken.facts.get(question.fact) is True
+
+
+def test_a_second_sound_alike_answer_counts_as_not_sure(spoken):
+    from voice_triage.facts import UNSURE
+
+    question = at(spoken, "screen_saddle")
+    spoken.hear("uh uh", 0.9)
+    spoken.hear("uh uh", 0.9)
+    assert spoken.facts.get(question.fact) == UNSURE
+
+
+def test_typed_uh_uh_is_taken_as_typed(spoken):
+    question = at(spoken, "screen_saddle")
+    spoken.hear("uh uh")
+    assert spoken.facts.get(question.fact) is False

@@ -115,6 +115,8 @@ class Replies:
     """Subjects whose negative echo may open a statement that answers ("I haven't been there")."""
     question_echo: EchoWords | None = None
     """How an answer that repeats the question's words is read (voice_triage/question_echo.py)."""
+    sound_alike: frozenset[tuple[str, ...]] = frozenset()
+    """Yes and no forms that sound almost alike aloud ("uh huh", "uh uh"): confirmed when heard in speech."""
 
 
 @dataclass

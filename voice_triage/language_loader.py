@@ -220,7 +220,7 @@ def compile_answers(path: Path, root: Path) -> Replies:
     where = display_path(path, root)
     if not isinstance(doc, LineDict):
         raise DataError(where, 1, "expected a mapping of reply groups")
-    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "statement_subjects", "question_echo", "policy"}
+    unknown = set(doc) - set(REPLY_GROUPS) - {"after_echo", "statement_subjects", "question_echo", "sound_alike", "policy"}
     if unknown:
         key = sorted(unknown)[0]
         raise DataError(where, line_of(doc, key), f"unknown group `{key}` (groups: {', '.join(REPLY_GROUPS)})")
@@ -245,8 +245,9 @@ def compile_answers(path: Path, root: Path) -> Replies:
     subjects = {w for item in _words(doc.get("statement_subjects") or [], where, line_of(doc, "statement_subjects"))
                 for w in tokenize(item)}
     vocabulary = frozenset(w for words in phrases for w in words)
+    alike = frozenset(tuple(tokenize(item)) for item in _words(doc.get("sound_alike") or [], where, line_of(doc, "sound_alike")))
     return Replies(phrases, frozenset(after), {k: str(v) for k, v in policy.items()}, vocabulary, frozenset(subjects),
-                   _echo_words(doc.get("question_echo"), where, line_of(doc, "question_echo")))
+                   _echo_words(doc.get("question_echo"), where, line_of(doc, "question_echo")), alike)
 
 
 def _echo_words(doc: Any, where: str, line: int) -> EchoWords | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .dialogue import Dialogue, Event, Say
 from .facts import UNSURE
-from .reply import UNCLEAR, Reply
+from .reply import UNCLEAR, Reply, reply_tokens
 from .rules import Question, facts_in
 
 VALID_READINGS = ("yes", "no", "unsure", "confirm", "GoBack", "Stop", "StartOver", "Next", "CorrectToNo",
@@ -45,6 +45,14 @@ class SpokenDialogue(Dialogue):
         flag, probe, withheld = self._new_red_flag(text)
         if flag is not None and (confidence < self.sure_of_warning or not self._asked_about(flag)):
             return self._confirm_sign(text, flag, probe, withheld)
+        if self._sounds_alike(text):  # "uh huh" or "uh uh" to a warning sign: which was it?
+            if self._confirming:
+                self.said.append(text)
+                return self._answer(text, Reply("unsure"))
+            self.said.append(text)
+            self.last_reading = "confirm"
+            question = self.pending
+            return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
         if confidence < self.confirm_below and self.pending is not None and self._valid(text):
             self._check = text
             self.last_reading = "check"
@@ -72,6 +80,12 @@ class SpokenDialogue(Dialogue):
             assert question is not None
             return self._put_again(question, "Sorry. " + (question.plain or question.text))
         return self.hear(text, confidence)
+
+    def _sounds_alike(self, text: str) -> bool:
+        """A warning-sign question answered only with a yes or no that sounds like its opposite aloud."""
+        words = tuple(reply_tokens(text))
+        alike = self.brain.knowledge.language.replies.sound_alike
+        return bool(self.pending is not None and self.pending.red_flag and words in alike)
 
     def _valid(self, text: str) -> bool:
         """Whether the turn would answer the open question (tried on a copy of the dialogue)."""
