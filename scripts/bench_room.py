@@ -47,15 +47,26 @@ class Report(list):
 class Patient:
     """A scripted patient: its turns first, then an answer chosen by a phrase in the question."""
 
-    def __init__(self, scenario: dict) -> None:
+    def __init__(self, scenario: dict, reader=None) -> None:
         self.pending = list(scenario.get("turns", []))
         self.answers = scenario.get("answers") or {}
         self.default = scenario.get("default", "no")
+        self.reader = reader
+        self.last = ""
 
     def reply(self, question: str) -> str | None:
+        if question.startswith("Did you say: ") and self.reader is not None:
+            # as a person would: yes when the reading read back means what they said ("yes i do" for
+            # "yes, type 2"), else no
+            heard = question[len("Did you say: "):].rstrip("?")
+            kinds = {self.reader.read(heard).kind, self.reader.read(self.last).kind}
+            same = heard.lower() == self.last.lower().strip(" .,!") or (len(kinds) == 1 and kinds <= {"yes", "no", "unsure"})
+            return "yes" if same else "no"
         if self.pending:
-            return self.pending.pop(0)
-        return next((a for key, a in self.answers.items() if key.lower() in question.lower()), self.default)
+            self.last = self.pending.pop(0)
+        else:
+            self.last = next((a for key, a in self.answers.items() if key.lower() in question.lower()), self.default)
+        return self.last
 
 
 def text_questions(brain, scenario: dict) -> int:
@@ -88,7 +99,7 @@ def puts_per_question(brain, asks: list[str]) -> int:
     return most
 
 
-def spoken_session(room, scenario: dict, say, folder: Path) -> dict:
+def spoken_session(room, scenario: dict, say, folder: Path, reader=None) -> dict:
     """One whole session in the room; the recording is analysed after it."""
     from virtual_audio import turn_gaps
 
@@ -101,7 +112,7 @@ def spoken_session(room, scenario: dict, say, folder: Path) -> dict:
                             env=room.assistant_env(), cwd=ROOT, text=True)
     watchdog = threading.Timer(SESSION_SECONDS, proc.kill)
     watchdog.start()
-    patient, events, asks, said, question = Patient(scenario), [], [], [], ""
+    patient, events, asks, said, question = Patient(scenario, reader), [], [], [], ""
     try:
         for line in proc.stdout:
             event = json.loads(line)
@@ -193,7 +204,7 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
         for scenario in scenarios:
             if only and only not in scenario["name"]:
                 continue
-            session = spoken_session(room, scenario, say, folder)
+            session = spoken_session(room, scenario, say, folder, brain.replies)
             ran += 1
             ok = meets(session["final"], scenario.get("expect", {}))
             right += ok
