@@ -12,7 +12,7 @@ The words are data (intents/answers.yaml, `question_echo`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -100,46 +100,71 @@ def lemmatizer(clauses: list[list[str]], words: EchoWords):
     return lemmas
 
 
-def in_question(word: str, question: list[list[str]], words: EchoWords) -> bool:
-    """Whether a content word of the answer is one the question used ("hilly" to "Is it flat?": no)."""
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A yes/no question, prepared once per reply for reading the answer against it."""
+
+    first: tuple[str, ...]
+    """Its first clause, as written."""
+    opening: tuple[str, ...]
+    """Its first clause with contractions written out (a negation here makes a negative question)."""
+    kept: frozenset[str]
+    """The words an answer may echo (see kept_words)."""
+    said: frozenset[str]
+    """The lemmas of those words: the echoed verb may be any of them ("am" to "are")."""
+    content: frozenset[str]
+    """The lemmas of those words that carry content."""
+    has_negation: bool
+    """Some clause is negative ("...you can't feel the paper?")."""
+    lemma: Callable[[str], frozenset[str]]
+    """Lemmas of a word (see lemmatizer)."""
+
+
+def prepare(question: list[list[str]], words: EchoWords) -> AskedQuestion:
+    """The question's clauses (split at punctuation, lower-case words), ready for reading answers."""
     clauses = [expand(clause, words.contractions) for clause in question]
-    lemma = lemmatizer(clauses, words)
-    return word in words.function_words or bool(lemma(word) & frozenset().union(*(lemma(w) for w in kept_words(clauses))))
-
-
-def used_in_question(word: str, question: list[list[str]], words: EchoWords) -> bool:
-    """A content word the question itself used ("a bit, not cold" to "Is it cold?")."""
-    return word not in words.function_words and in_question(word, question, words)
-
-
-def about_someone_else(question: list[list[str]], words: EchoWords) -> bool:
-    """ "She had no help?": a statement of the person's own ("I didn't think much") is no answer to it."""
-    first = next((clause for clause in question if clause), [])
-    return bool(set(first[:3]) & words.others) and not {"you", "your"} & set(first)
-
-
-def read_echo(question: list[list[str]], answer: list[str], words: EchoWords) -> str | None:
-    """`yes`, `no`, or None (not an echo). The question comes as its clauses (split at punctuation),
-    the answer without fillers; both as lower-case words."""
-    clauses = [expand(clause, words.contractions) for clause in question]
-    answer = expand(answer, words.contractions)
-    first = next((c for c in clauses if c), [])
-    if not answer or not first or NEGATIONS & set(first[:NEGATIVE_QUESTION]):
-        return None
     lemma = lemmatizer(clauses, words)
     kept = kept_words(clauses)
-    asked = frozenset().union(*(lemma(w) for w in kept if w not in words.function_words))
-    verbs = frozenset().union(*(lemma(w) for w in kept))  # the echoed verb may be "am" to "are"
-    has_negation = any(NEGATIONS & set(clause) for clause in clauses)
+    return AskedQuestion(
+        first=tuple(next((clause for clause in question if clause), [])),
+        opening=tuple(next((clause for clause in clauses if clause), [])),
+        kept=frozenset(kept),
+        said=frozenset().union(*(lemma(w) for w in kept)),
+        content=frozenset().union(*(lemma(w) for w in kept if w not in words.function_words)),
+        has_negation=any(NEGATIONS & set(clause) for clause in clauses),
+        lemma=lemma)
+
+
+def in_question(word: str, asked: AskedQuestion, words: EchoWords) -> bool:
+    """Whether a content word of the answer is one the question used ("hilly" to "Is it flat?": no)."""
+    return word in words.function_words or bool(asked.lemma(word) & asked.said)
+
+
+def used_in_question(word: str, asked: AskedQuestion, words: EchoWords) -> bool:
+    """A content word the question itself used ("a bit, not cold" to "Is it cold?")."""
+    return word not in words.function_words and in_question(word, asked, words)
+
+
+def about_someone_else(asked: AskedQuestion, words: EchoWords) -> bool:
+    """ "She had no help?": a statement of the person's own ("I didn't think much") is no answer to it."""
+    return bool(set(asked.first[:3]) & words.others) and not {"you", "your"} & set(asked.first)
+
+
+def read_echo(asked: AskedQuestion, answer: list[str], words: EchoWords) -> str | None:
+    """`yes`, `no`, or None (not an echo). The answer comes without fillers, as lower-case words."""
+    answer = expand(answer, words.contractions)
+    if not answer or not asked.opening or NEGATIONS & set(asked.opening[:NEGATIVE_QUESTION]):
+        return None
+    lemma, kept = asked.lemma, asked.kept
 
     def free(word: str) -> bool:
         return word in words.function_words or word in words.degree_words
 
     def from_question(word: str) -> bool:
-        return bool(lemma(word) & asked)
+        return bool(lemma(word) & asked.content)
 
     negated = answer[0] in NEGATIONS
-    if negated and has_negation:
+    if negated and asked.has_negation:
         return None  # "Not feeling when I need to go": the question's own negative words, not a no
     if answer[0] not in words.subjects:
         # "Both feet." "Bowels, yes." "Not my bladder.": the question's words alone
@@ -153,9 +178,9 @@ def read_echo(question: list[list[str]], answer: list[str], words: EchoWords) ->
     while i < len(answer) and (answer[i] in NEGATIONS or answer[i] in words.degree_words):
         negated = negated or answer[i] in NEGATIONS
         i += 1
-    if i >= len(answer) or not (lemma(answer[i]) & verbs):
+    if i >= len(answer) or not (lemma(answer[i]) & asked.said):
         return None
-    if answer[i] in PAST and not set(kept) & set(PAST):
+    if answer[i] in PAST and not kept & set(PAST):
         return None
     rest = answer[i + 1:]
     if rest[:1] and rest[0] in NEGATIONS:  # "I have not", "it is not numb"

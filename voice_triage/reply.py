@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from .language import Replies
-from .question_echo import about_someone_else, in_question, read_echo, used_in_question
+from .question_echo import AskedQuestion, about_someone_else, in_question, prepare, read_echo, used_in_question
 
 POLAR = {"yes": (1, False), "hedged_yes": (1, True), "degree": (1, True), "likely": (1, True), "no": (-1, False), "hedged_no": (-1, True)}
 LONG_REPLY = 4
@@ -83,11 +83,13 @@ class ReplyReader:
         asks = "?" in text or (has_words and spans[0][1][0] in QUESTION_STARTS)
         if asks:
             return Reply("explain" if has_words else "repeat")
-        clauses = [reply_tokens(part) for part in _CLAUSE_BREAK.split(question)] if question else None
-        evidence = self._evidence(spans, clauses)
-        if not evidence and clauses and self.replies.question_echo is not None:
+        echo_words = self.replies.question_echo
+        asked = prepare([reply_tokens(part) for part in _CLAUSE_BREAK.split(question)], echo_words) \
+            if question and echo_words is not None else None
+        evidence = self._evidence(spans, asked)
+        if not evidence and asked is not None:
             said = [w for _, words in spans for w in words]
-            echo = read_echo(clauses, said, self.replies.question_echo)
+            echo = read_echo(asked, said, echo_words)
             evidence = [(1 if echo == "yes" else -1, False)] if echo else []
         if not evidence:
             return Reply("repeat") if "repeat" in groups else UNCLEAR
@@ -117,8 +119,8 @@ class ReplyReader:
         return spans
 
     def _evidence(self, spans: list[tuple[str, tuple[str, ...]]],
-                  question: list[list[str]] | None = None) -> list[tuple[int, bool]]:
-        """(sign, hedged) per piece of evidence: 1 yes, -1 no, 0 not sure. `question`: its clauses, if known."""
+                  asked: AskedQuestion | None = None) -> list[tuple[int, bool]]:
+        """(sign, hedged) per piece of evidence: 1 yes, -1 no, 0 not sure. `asked`: the question, if known."""
         read_up_to = 4 if sum(group == "word" for group, _ in spans) > LONG_REPLY else len(spans)
         evidence: list[tuple[int, bool]] = []
         skip: set[int] = set()
@@ -137,8 +139,8 @@ class ReplyReader:
                 skip.add(i + 1)
             elif group == "likely" and following == "word":
                 pass  # "I probably ought to", "we probably have three months": a statement, not a yes
-            elif group == "degree" and following == "word" and echo and question \
-                    and not in_question(spans[i + 1][1][0], question, echo):
+            elif group == "degree" and following == "word" and echo and asked \
+                    and not in_question(spans[i + 1][1][0], asked, echo):
                 in_statement = True  # "kind of hilly" to "Is it flat?": describes "hilly", no yes
             elif group in POLAR:
                 evidence.append(POLAR[group])
@@ -151,7 +153,7 @@ class ReplyReader:
             elif group in ("echo_yes", "echo_no", "echo_cannot") and self._echo_ends(spans[i + 1:]):
                 evidence.append((1 if group == "echo_yes" else -1, False))
             elif group == "echo_no" and i == 0 and words[0] in self.replies.statement_subjects \
-                    and not (echo and question and about_someone_else(question, echo)):
+                    and not (echo and asked and about_someone_else(asked, echo)):
                 opens_statement = True  # "I haven't been there in years": a hedged no, if nothing else is said
             elif group == "negator" and following in ("yes", "hedged_yes", "likely"):
                 evidence.append((-1, True))  # "not really", "not sure-ly": a soft no
@@ -162,7 +164,7 @@ class ReplyReader:
                 in_statement = True  # "not feeling when I need to go", "not being a drug user": a phrase, not a no
             elif group == "negator" and i == 0:
                 evidence.append((-1, True))  # "not lately", "not very much": a no with a qualification
-            elif group == "negator" and following == "word" and echo and question and used_in_question(spans[i + 1][1][0], question, echo):
+            elif group == "negator" and following == "word" and echo and asked and used_in_question(spans[i + 1][1][0], asked, echo):
                 evidence.append((-1, True))  # "a bit, not cold" to "Is it cold?": the question's word negated
             # else: "sometimes, not all the time": the negator is about its own words, not the question
         return evidence or ([(-1, True)] if opens_statement else [])
