@@ -31,6 +31,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 RATE = 16000
 PAD = 0.3
 NOISE_SNR_DB = (None, 20, 10)
+FLAGS = {"--clean": "clean speech only", "--dev": "development answers only", "--quick": "short answers only",
+         "--descriptions": "descriptions only", "--misses": "list every miss"}
 if "--clean" in sys.argv:
     NOISE_SNR_DB = (None,)
 
@@ -159,10 +161,38 @@ class Listening:
         return str(value) if value else "asked again"
 
 
+def duration_thresholds() -> set[int]:
+    """The day counts the triage rules compare a duration with (rules/triage.yaml)."""
+    import yaml
+
+    found: set[int] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("duration_over", "duration_at_most") and isinstance(value, int):
+                    found.add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load((ROOT / "rules" / "triage.yaml").read_text()))
+    return found
+
+
+def same_care(got: str, label: str, thresholds: set[int]) -> bool:
+    """Two durations the rules cannot tell apart ("for days" = 2 for "four days" = 4: both under 28)."""
+    if not (got.isdigit() and label.isdigit()):
+        return False
+    return all((int(got) > t) == (int(label) > t) for t in thresholds)
+
+
 def short_answers(listening: Listening, all_voices: list[Voice], part: str | None) -> list[str]:
     import evalsets
 
     items = evalsets.spoken_answers(part)
+    thresholds = duration_thresholds()
     lines = []
     for snr in NOISE_SNR_DB:
         counts, flips, misses = collections.Counter(), [], []
@@ -181,6 +211,7 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                 if {got, label} in ({"yes", "no"}, {"yes", "confirm"}):  # a hedged no ("probably not") counts as no
                     flips.append(f"{voice.name}: {text!r} -> {kept.text!r}")
                 counts["wrong"] += got not in (label, "checked", "asked again")
+                counts["same care"] += context == "duration" and same_care(got, label, thresholds)
                 if got not in (label, "checked", "asked again") or ("--misses" in sys.argv and got == "asked again"):
                     misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got}")
         noise = "clean" if snr is None else f"{snr} dB SNR brown noise"
@@ -189,6 +220,8 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                      f"asked again {counts['asked again']}, wrong {counts['wrong']}, yes/no flips {len(flips)}")
         per_voice = len(items)
         lines.append("    by voice: " + ", ".join(f"{v.name} {counts[v.name]}/{per_voice}" for v in all_voices))
+        lines.append(f"    of the wrong, durations the rules treat the same (thresholds {sorted(thresholds)} days): "
+                     f"{counts['same care']}")
         lines += ["    flip: " + f for f in flips] + ["    " + m for m in misses[:12 if "--misses" not in sys.argv else None]]
     return lines
 
@@ -267,4 +300,6 @@ def main() -> list[str]:
 
 
 if __name__ == "__main__":
+    if set(sys.argv[1:]) - set(FLAGS):  # --help or a typo: say what runs, rather than run for 9 minutes
+        sys.exit(__doc__ + "\nflags:\n" + "\n".join(f"  {flag:15} {what}" for flag, what in FLAGS.items()))
     print("\n".join(main()))

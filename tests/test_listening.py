@@ -92,25 +92,63 @@ def test_every_question_kind_has_a_small_grammar(brain):
     for ask in (Ask("Is it cold?", "yes_no"), Ask("Which side?", "choice", ("left", "right", "both")),
                 Ask("How long have you had it?", "free")):
         context = context_for(ask, language)
-        assert context is not None and len(context.phrases) <= 500, "a bigger grammar decodes slowly"
-        assert "stop" not in context.phrases and "stop" in context.expected
+        # 641 phrases decode at the speed of 493 (0.25 s a turn, scripts/bench --voice); ~1,000 take 1-2x real time
+        assert context is not None and len(context.phrases) <= 700, "a bigger grammar decodes slowly"
+        assert "stop" in context.phrases and "stop" in context.checked
         assert jsgf(context, words).startswith("#JSGF V1.0;")
     assert context_for(Ask("Please tell me what you are feeling.", "free"), language) is None
 
 
 def test_the_yes_no_grammar_holds_every_short_answer_the_replies_read(brain):
-    """A one- or two-word answer the reader takes ("a bit", "some", "nope") must be in the grammar too:
-    one missing is forced onto its nearest neighbour in the grammar. Echoes ("I do") are a chosen few."""
+    """An answer of up to three words the reader takes ("a bit", "not at all", "nope") must be in the grammar
+    too: one missing is forced onto its nearest neighbour ("not at all" was heard as "a little"). Echoes
+    ("I do") are a chosen few, and of the many ways of not knowing, the short ones."""
     from voice_triage.dialogue import Ask
     from voice_triage.voice.context import TYPED_ONLY, context_for
 
     phrases = set(context_for(Ask("Is it cold?", "yes_no"), brain.knowledge.language).phrases)
     groups = brain.knowledge.language.replies.phrases
     spoken = {" ".join(w) for w, group in groups.items()
-              if len(w) <= 2 and TYPED_ONLY.isdisjoint(w) and not group.startswith(("echo", "negator"))}
-    answers = {p for p in spoken if brain.replies.read(p).kind in ("yes", "no", "unsure")}
+              if len(w) <= 3 and TYPED_ONLY.isdisjoint(w) and not group.startswith(("echo", "negator"))}
+    answers = {p for p in spoken if brain.replies.read(p).kind in ("yes", "no")
+               or (brain.replies.read(p).kind == "unsure" and len(p.split()) <= 2)}
+    assert {"not at all", "a little bit", "i do", "i don't", "it isn't"} <= phrases
     missing = sorted(answers - phrases)
     assert not missing, missing
+
+
+def test_durations_are_said_with_a_count_that_agrees_with_the_unit(brain):
+    """ "a month", "two months", "for months", never "two month" or "thirty year" (PocketSphinx forced "a year"
+    into "thirty year" = 30 years when the grammar let any count take any unit)."""
+    from voice_triage.dialogue import Ask
+    from voice_triage.voice.context import context_for, jsgf
+
+    language = brain.knowledge.language
+    grammar = jsgf(context_for(Ask("How long have you had it?", "free"), language),
+                   set(language.repairer.vocabulary) | {w for p in language.replies.phrases for w in p})
+    rules = dict(line.rstrip(";").split(" = ", 1) for line in grammar.splitlines() if " = " in line)
+    assert "thirty" in rules["<many>"] and "thirty" not in rules["<one>"]
+    assert "year " in rules["<unit>"] + " " and "years" not in rules["<unit>"] and "years" in rules["<units>"]
+    assert "<one> <unit>" in rules["<duration>"] and "[ <many> ] <units>" in rules["<duration>"]
+
+
+def test_an_ending_command_heard_only_in_the_grammar_is_checked(brain):
+    """ "stop" is in every grammar, so it is heard; but a grammar reading of it that the open model did not
+    make ("doc") is checked before the session ends, and one both made is taken."""
+    from voice_triage.dialogue import Ask
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import choose, context_for
+
+    context = context_for(Ask("Is it cold?", "yes_no"), brain.knowledge.language)
+    never = lambda *_: False  # noqa: E731
+
+    def reading(grammar: str, opened: str) -> Transcript:
+        return choose(Transcript(grammar, 0.0, ((grammar, 0.0),)), Transcript(opened, 0.9, ((opened, 0.9),)), context, never)
+
+    assert reading("stop", "doc").confidence < 0.5
+    assert reading("stop", "").confidence < 0.5
+    assert reading("stop", "stop").confidence >= 0.5
+    assert reading("no", "well no").confidence >= 0.5  # any other answer sharing a word is taken
 
 
 def test_fixtures_listed(brain):

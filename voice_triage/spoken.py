@@ -50,7 +50,7 @@ class SpokenDialogue(Dialogue):
                 self.said.append(text)
                 return self._answer(text, Reply("unsure"))
             self.said.append(text)
-            self.last_reading = "confirm"
+            self.last_reading = "sound_alike"  # no reading taken: the question is put again
             question = self.pending
             return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
         if confidence < self.confirm_below and self.pending is not None and self._valid(text):

@@ -25,11 +25,22 @@ the grammars of choices and durations (the open model still hears them)."""
 TYPED_ONLY = frozenset("dont thats im ive cant couldnt didnt wouldnt wont isnt doesnt havent hasnt idk dno id "
                        "ya yah yeh yea yas nup nop nopes naw".split())
 ECHO_VERBS = ("do", "have", "did", "am", "don't", "haven't", "didn't")
+SAID_ECHOES = {"i": ("do", "did", "have", "am", "don't", "didn't", "haven't"),
+               "it": ("does", "did", "is", "has", "doesn't", "didn't", "isn't", "hasn't")}
+"""Echoes said alone ("I do", "it isn't"), with the subject and verb agreeing: the grammar holds what people say."""
 CHOICE_CARRIERS = ("{c}", "the {c}", "the {c} one", "{c} one", "{c} leg", "{c} foot", "{c} side", "my {c} leg",
-                   "my {c} foot", "just the {c}", "only the {c}", "{c} of them")
-"""How a choice is said: "the left one", "left leg", "both of them"."""
+                   "my {c} foot", "just the {c}", "only the {c}")
+"""How one of several choices is said: "the left one", "left leg"."""
+BOTH_CARRIERS = ("{c}", "{c} of them", "{c} legs", "{c} feet", "{c} sides", "{c} my legs", "{c} my feet")
+"""How a choice of more than one is said: "both of them", "both feet" (never "both leg")."""
+PLURAL_CHOICES = frozenset({"both", "all", "neither"})
 NUMBERS = sorted(set(NUMBER_WORDS) - {"a", "an", "half"})
-NEVER_FORCED = ("Stop", "StartOver")
+ONE = ("a", "an", "one", "half a", "half an")
+"""Counts taken with a singular unit ("a week", "one month"): any other count takes a plural ("two weeks"),
+so "thirty year" or "ten week" is not a reading the grammar can force."""
+ASKED_TO_CONFIRM = ("Stop", "StartOver")
+"""Commands that end or restart the session: in the grammar, so they are heard, but a reading of them that
+the open model did not make too is checked ("Did you say: stop?"), never acted on from noise."""
 IN_CONTEXT_CONFIDENCE = 0.6
 """The confidence given to a reading only the question's grammar made: a grammar search has no useful
 word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
@@ -51,13 +62,13 @@ class Context:
     """Whole answers, lower case."""
     durations: bool = False
     """Also any duration: "two days", "a week or so", "about three weeks", "for months"."""
-    also_expected: tuple[str, ...] = ()
-    """Answers not in the grammar (stop, start over) whose open reading is kept when heard exactly."""
+    checked: tuple[str, ...] = ()
+    """Phrases of the grammar whose reading is checked unless the open model heard them too (stop, start over)."""
 
     @property
     def expected(self) -> frozenset[str]:
         """Every answer the question expects."""
-        return frozenset(self.phrases + self.also_expected)
+        return frozenset(self.phrases)
 
     def holds(self, text: str) -> bool:
         """A whole answer of this context. A grammar search that ran out of audio before the end of a
@@ -68,10 +79,13 @@ class Context:
 def context_for(ask: Ask, language) -> Context | None:
     """The context of a question; None for a free description (the open model alone)."""
     replies = language.replies.phrases
-    # every answer form of up to two words, and of three that start with "I", yes and no alike: a
-    # grammar with "i think not" but not "i think so" would pull a yes toward a no
+    # every answer form of up to three words (of "not sure", only those that start with "I"), yes and no
+    # alike: a grammar with "i think not" but not "i think so" would pull a yes toward a no, and one
+    # without "not at all" pulls it to "a little"
     answers = tuple(" ".join(w) for w, group in replies.items()
-                    if group in ANSWER_GROUPS and (len(w) <= 2 or (len(w) == 3 and w[0] in ("i", "i'm"))))
+                    if group in ANSWER_GROUPS and (len(w) <= 2 or (len(w) == 3 and (group != "unsure" or w[0] in ("i", "i'm")))))
+    answers += tuple(f"{subject} {verb}" for subject, verbs in SAID_ECHOES.items() for verb in verbs
+                     if replies.get((subject, verb)) in ("echo_yes", "echo_no"))
     # "yes I do", "no I haven't", "no never", "no not really"
     echoes = tuple(f"{lead} {' '.join(w)}" for lead, echo in (("yes", "echo_yes"), ("no", "echo_no"))
                    for w, group in replies.items()
@@ -79,24 +93,23 @@ def context_for(ask: Ask, language) -> Context | None:
     echoes += tuple(f"no {' '.join(w)}" for w, group in replies.items()
                     if (group == "no" and w[0] != "no" and len(w) <= 2) or (group == "hedged_no" and w[0] == "not"
                                                                           and len(w) <= 2))
-    # commands that end or restart the session are left to the open model: never forced out of noise
-    commands = tuple(s for name, s in language.sentences if len(s.split()) <= 2 and name not in NEVER_FORCED)
-    final = tuple(s for name, s in language.sentences if name in NEVER_FORCED)
-    requests = tuple(" ".join(w) for w, group in replies.items()
-                     if (group == "repeat" and len(w) <= 3) or (group == "explain" and len(w) <= 4))
+    commands = tuple(s for name, s in language.sentences if len(s.split()) <= 3)
+    final = tuple(s for name, s in language.sentences if name in ASKED_TO_CONFIRM and len(s.split()) <= 3)
+    requests = tuple(" ".join(w) for w, group in replies.items() if group in ("repeat", "explain") and len(w) <= 4)
     # where a word is the answer, no request or command that starts like "what" (heard for "left")
     spelled_out = tuple(r for r in requests + commands if r.split()[0] not in SOUNDS_LIKE_AN_ANSWER)
     if ask.expect == "yes_no":
-        return Context("yes_no", _unique(answers + echoes + requests + commands), also_expected=final)
+        return Context("yes_no", _unique(answers + echoes + requests + commands), checked=final)
     if ask.expect == "choice":
         choices = [c.replace("_", " ") for c in ask.choices]
-        said = tuple(carrier.format(c=c) for c in choices for carrier in CHOICE_CARRIERS)
+        said = tuple(carrier.format(c=c) for c in choices
+                     for carrier in (BOTH_CARRIERS if c in PLURAL_CHOICES else CHOICE_CARRIERS))
         unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
         return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices),
-                       _unique(said + unsure + spelled_out), also_expected=final)
+                       _unique(said + unsure + spelled_out), checked=final)
     if "how long" in ask.text.lower():
         unsure = tuple(" ".join(w) for w, group in replies.items() if group == "unsure" and len(w) <= 3)
-        return Context("duration", _unique(unsure + spelled_out), durations=True, also_expected=final)
+        return Context("duration", _unique(unsure + spelled_out), durations=True, checked=final)
     return None
 
 
@@ -113,10 +126,13 @@ def jsgf(context: Context, words: set[str]) -> str:
     lines = ["#JSGF V1.0;", f"grammar {context.name};"]
     alternatives = [f"( {p} )" for p in known(context.phrases)]
     if context.durations:
-        counts = known(NUMBERS) + known(["a couple of", "a few", "half a", "a", "an"])
-        lines += [f"<count> = ( {' | '.join(counts)} );", f"<unit> = ( {' | '.join(known(sorted(UNIT_DAYS)))} );",
+        units = sorted(UNIT_DAYS)
+        many = [n for n in NUMBERS if NUMBER_WORDS[n] != 1] + ["a couple of", "a few"]
+        lines += [f"<one> = ( {' | '.join(known(ONE))} );", f"<many> = ( {' | '.join(known(many))} );",
+                  f"<unit> = ( {' | '.join(known(u for u in units if not u.endswith('s')))} );",
+                  f"<units> = ( {' | '.join(known(u for u in units if u.endswith('s')))} );",
                   "<duration> = [ " + " | ".join(known(["about", "around", "for", "nearly", "almost", "over"]))
-                  + " ] [ <count> ] <unit> [ " + " | ".join(known(["or so", "ago"])) + " ];"]
+                  + " ] ( <one> <unit> | [ <many> ] <units> ) [ " + " | ".join(known(["or so", "ago"])) + " ];"]
         alternatives.append("<duration>")
     lines.append("public <answer> = " + " | ".join(alternatives) + ";")
     return "\n".join(lines) + "\n"
@@ -133,16 +149,21 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
     if heard.text in context.expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
         agreed = heard.text == in_context.text
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
+    if in_context.text in context.checked:
+        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
     if heard.text and matters(heard.text, in_context.text):
         return heard
     if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and answers is not None and answers(heard.text):
         if heard.text == in_context.text or not answers(in_context.text):
             return heard
         # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked
-        return Transcript(in_context.text, DISAGREE_CONFIDENCE, tuple((w, DISAGREE_CONFIDENCE) for w, _ in in_context.words))
+        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
     # the two readings share no word ("stop" heard as "doc" openly and "nah" in the grammar), or the open
     # model heard nothing: the grammar may have forced noise into an answer, so the dialogue checks it
     # ("Did you say: nah?")
     shared = set(heard.text.split()) & set(in_context.text.split())
-    confidence = IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE
-    return Transcript(in_context.text, confidence, tuple((w, confidence) for w, _ in in_context.words))
+    return _with_confidence(in_context, IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE)
+
+
+def _with_confidence(transcript: Transcript, confidence: float) -> Transcript:
+    return Transcript(transcript.text, confidence, tuple((w, confidence) for w, _ in transcript.words))
