@@ -211,7 +211,7 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                 if {got, label} in ({"yes", "no"}, {"yes", "confirm"}):  # a hedged no ("probably not") counts as no
                     flips.append(f"{voice.name}: {text!r} -> {kept.text!r}")
                 counts["wrong"] += got not in (label, "checked", "asked again")
-                counts["same care"] += context == "duration" and same_care(got, label, thresholds)
+                counts["same care"] += got != label and context == "duration" and same_care(got, label, thresholds)
                 if got not in (label, "checked", "asked again") or ("--misses" in sys.argv and got == "asked again"):
                     misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got}")
         noise = "clean" if snr is None else f"{snr} dB SNR brown noise"

@@ -107,3 +107,23 @@ def test_tts_failure_prints_the_reply_and_the_session_goes_on(brain, capsys):
     assert dialogue.done
     assert speaker.calls == 3, "after three failures in a row it stops trying to speak"
     assert "replies will only be shown" in capsys.readouterr().err
+
+
+def test_keyboard_lines_while_listening_survive_bad_bytes_and_the_end_of_input():
+    """Typed lines come through a real pipe as they are written: bad bytes are replaced, blank lines
+    skipped, an over-long line cut; when the keyboard closes, no line is made up and nothing blocks."""
+    import os
+
+    from voice_triage.voice.keyboard import Keyboard
+
+    reading, writing = os.pipe()
+    with os.fdopen(reading, "rb", buffering=0) as stream:
+        keys = Keyboard(stream)
+        assert keys.line(wait=False) is None and not keys.typed()
+        os.write(writing, b"no\n\n  left \xff\n" + b"x" * 2_000_000 + b"\n")
+        os.close(writing)
+        assert keys.line(wait=True) == "no"
+        assert keys.line(wait=True) == "left \ufffd"
+        assert len(keys.line(wait=True) or "") == 1_000_000
+        assert keys.line(wait=True) is None and keys.closed
+        assert keys.line(wait=True) is None  # after the end, never blocks

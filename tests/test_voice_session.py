@@ -112,6 +112,34 @@ def test_microphone_that_disappears_mid_session_falls_back_to_typing(virtual_aud
     assert [e for e in events if e["type"] == "result"], "the session still ends with its result"
 
 
+def test_a_line_typed_at_the_terminal_while_the_assistant_listens_answers_at_once(virtual_audio):
+    """A person at a terminal types instead of speaking: the microphone (open, hearing only silence) is
+    left at once for each typed line, in the same session, and the line is read as typed."""
+    import os
+    import pty
+
+    keyboard, terminal = pty.openpty()
+    command = [sys.executable, "-m", "voice_triage", "--asr", "pocketsphinx", "--listen-timeout", "60",
+               "--rate", "450"]
+    proc = subprocess.Popen(command, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=virtual_audio.assistant_env(), cwd=ROOT, text=True)
+    os.close(terminal)
+    try:
+        os.write(keyboard, b"tingling on the top of my foot\nstop\n")
+        out, err = proc.communicate(timeout=SESSION_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(keyboard)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "you can also type" in err
+    assert "Fibular (peroneal) nerve" in out, out  # the typed description was understood
+    # a listen that waited for speech would have timed out ("I didn't hear anything") and, three times over,
+    # ended the session before the typed description was read
+    assert "I didn't hear anything" not in out
+
+
 def test_a_reply_starts_playing_while_its_next_sentence_is_still_being_rendered(virtual_audio, tmp_path,
                                                                               monkeypatch):
     """Playback of the first clip overlaps the work on the second (voice/tts.py Playback), on the real

@@ -239,7 +239,8 @@ def _session(args: argparse.Namespace) -> int:
         if channel is not None:
             from .spoken import SpokenDialogue
 
-            run(SpokenDialogue(brain, confirm_below=args.confirm_below), channel, args.save_summary)
+            run(SpokenDialogue(brain, confirm_below=args.confirm_below, can_type=channel.type_while_listening),
+                channel, args.save_summary)
             return 0
     if args.jsonl:
         from .channels.jsonl import JsonlChannel

@@ -32,6 +32,8 @@ class SpokenDialogue(Dialogue):
     """Check a turn heard with less confidence than this ("Did you say ...?")."""
     sure_of_warning: float = 0.8
     """A warning sign heard with less confidence than this is confirmed with its own question."""
+    can_type: bool = False
+    """Whether a line typed at the keyboard is also taken while listening (said when speech fails)."""
     _check: str | None = None
     _sign_question: Question | None = None
 
@@ -159,6 +161,7 @@ class SpokenDialogue(Dialogue):
 
     def _give_up(self, question: Question) -> list[Event]:
         """Put MAX_PUTS times with no clear answer: say that typing works too, then move on cautiously."""
-        return [Say("If speaking is hard, you can also type your answers: start again with voice-triage --text.")] \
-            + super()._give_up(question)
+        how = ("type your answer and press Enter" if self.can_type
+               else "type your answers: start again with voice-triage --text")
+        return [Say(f"If speaking is hard, you can also {how}.")] + super()._give_up(question)
 

@@ -62,7 +62,7 @@ def transcribe(recognizer: Recognizer, frames: Iterable[bytes]) -> Transcript:
 
 
 def choose_recognizer(engine: str | None, vocabulary: list[str], sentences: list[str], model: str | None = None,
-                      vosk_mode: str = "grammar") -> Recognizer:
+                      vosk_mode: str = "grammar", answer_words: frozenset[str] = frozenset()) -> Recognizer:
     """The requested engine, or Vosk when a model is found, else PocketSphinx. Raises SpeechError."""
     from .models import resolve_model
 
@@ -79,4 +79,4 @@ def choose_recognizer(engine: str | None, vocabulary: list[str], sentences: list
         return VoskRecognizer(model_path, vocabulary, mode=vosk_mode)
     from .sphinx import SphinxRecognizer
 
-    return SphinxRecognizer(vocabulary, sentences)
+    return SphinxRecognizer(vocabulary, sentences, answer_words)

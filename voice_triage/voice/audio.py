@@ -137,9 +137,9 @@ class Microphone:
             except Exception:  # the device may already be gone
                 pass
 
-    def listen(self, recognizer: Recognizer, timing: Endpointing,
-               on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
-        """One utterance from the microphone (None if nothing was said in time)."""
+    def listen(self, recognizer: Recognizer, timing: Endpointing, on_open: Callable[[], None] | None = None,
+               interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
+        """One utterance from the microphone (None if nothing was said in time, or on `interrupted`)."""
         from .endpoint import recognize_frames
 
-        return recognize_frames(self.chunks(on_open), recognizer, timing)
+        return recognize_frames(self.chunks(on_open), recognizer, timing, interrupted=interrupted)

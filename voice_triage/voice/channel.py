@@ -15,6 +15,7 @@ from .asr import Recognizer, SpeechError, Transcript, transcribe
 from .audio import AudioError, read_wav, wav_chunks
 from .endpoint import Endpointing
 from .context import Context, choose
+from .keyboard import Keyboard
 from .tts import PrintedSpeaker, Speaker
 
 MAX_SILENT_TURNS = 3
@@ -29,9 +30,10 @@ class Listener(Protocol):
     name: str
     """Shown to the person."""
 
-    def listen(self, recognizer: Recognizer, timing: Endpointing,
-               on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
-        """One utterance, or (None, None) if nothing was said in time; `on_open` once audio flows."""
+    def listen(self, recognizer: Recognizer, timing: Endpointing, on_open: Callable[[], None] | None = None,
+               interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
+        """One utterance, or (None, None) if nothing was said in time; `on_open` once audio flows;
+        stop at once when `interrupted()` turns true."""
 
 
 @dataclass
@@ -42,8 +44,8 @@ class RecordedTurns:
     """The turns, in order."""
     name: str = "recorded turns"
 
-    def listen(self, recognizer: Recognizer, timing: Endpointing,
-               on_open: Callable[[], None] | None = None) -> tuple[Transcript | None, float | None]:
+    def listen(self, recognizer: Recognizer, timing: Endpointing, on_open: Callable[[], None] | None = None,
+               interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
         if not self.files:
             raise EOFError
         if on_open is not None:
@@ -75,6 +77,8 @@ class VoiceChannel:
     """Whether a reading answers the question (then a confident open reading is kept over the grammar's)."""
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
+    type_while_listening: bool = False
+    """Also take a line typed at the keyboard as the answer while listening (a person at a terminal)."""
     confidence: float | None = None
     """The recogniser's confidence in the last turn read (None when it was typed)."""
     _context: Context | None = None
@@ -82,6 +86,7 @@ class VoiceChannel:
     _typing: bool = False
     _speech_failures: int = 0
     _broken_speaker: Speaker | None = None
+    _keys: Keyboard | None = None
 
     def show(self, event: Event) -> None:
         if self.jsonl:
@@ -101,14 +106,21 @@ class VoiceChannel:
     def read(self) -> str | None:
         if self._typing:
             return self._type()
+        keys = self._keyboard() if self.type_while_listening else None
         silent = 0
         while silent < MAX_SILENT_TURNS:
             try:
-                transcript, _ = self.listener.listen(self.recognizer, self.timing, self._listening)
+                transcript, _ = self.listener.listen(self.recognizer, self.timing, self._listening,
+                                                     keys.typed if keys is not None else None)
             except EOFError:
                 return None
             except AudioError as exc:
                 return self._fall_back_to_typing(str(exc))
+            if keys is not None and keys.typed():
+                if (line := keys.line(wait=False)) is not None:
+                    self.confidence = None  # typed: taken as it is
+                    return line
+                continue  # the keyboard closed; listening goes on
             if transcript is None or not transcript.text:
                 silent += 1
                 if silent < MAX_SILENT_TURNS:
@@ -166,7 +178,15 @@ class VoiceChannel:
 
     def _type(self) -> str | None:
         self.confidence = None
+        if self._keys is not None:
+            return self._keys.line(wait=True)
         return read_line(self.keyboard) if self.keyboard is not None else None
+
+    def _keyboard(self) -> Keyboard | None:
+        """The keyboard read while listening (started once, so no typed line is lost between turns)."""
+        if self._keys is None and self.keyboard is not None:
+            self._keys = Keyboard(self.keyboard)
+        return self._keys
 
     def _write(self, data: dict) -> None:
         self.screen.write(json.dumps(data, ensure_ascii=False) + "\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .asr import SAMPLE_RATE, Recognizer, Transcript
 from .audio import BLOCK_SECONDS
@@ -34,11 +34,13 @@ SPEECH_RATIO = 0.9
 
 
 def recognize_frames(chunks: Iterator[bytes], recognizer: Recognizer, timing: Endpointing,
-                     clock=time.monotonic) -> tuple[Transcript | None, float | None]:
+                     clock=time.monotonic,
+                     interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
     """Feed audio until an utterance ends. Returns (transcript or None if nothing was said, end time).
 
     Frames go to the recogniser as they come (the audio just before speech started is fed first), so
-    when a short answer is complete for its question the turn can end after `short_silence`."""
+    when a short answer is complete for its question the turn can end after `short_silence`.
+    `interrupted` (a line was typed) stops listening at once, with nothing heard."""
     from pocketsphinx import Vad
 
     vad = Vad(Vad.LOOSE, SAMPLE_RATE, BLOCK_SECONDS)
@@ -50,6 +52,8 @@ def recognize_frames(chunks: Iterator[bytes], recognizer: Recognizer, timing: En
     pending, started, quiet = b"", None, 0
     deadline = clock() + timing.timeout
     for chunk in chunks:
+        if interrupted is not None and interrupted():
+            return None, None
         pending += chunk
         while len(pending) >= size:
             frame, pending = pending[:size], pending[size:]

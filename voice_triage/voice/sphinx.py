@@ -32,21 +32,26 @@ class SphinxRecognizer:
     grammar over the full vocabulary stalls the grammar search, so this uses an n-gram model.
     """
 
-    def __init__(self, vocabulary: list[str], sentences: list[str]) -> None:
+    def __init__(self, vocabulary: list[str], sentences: list[str], answer_words: frozenset[str] = frozenset()) -> None:
         try:
             from pocketsphinx import Config, Decoder, get_model_path
         except ImportError as exc:
             raise SpeechError(f"PocketSphinx is not installed ({exc})") from None
         model = os.path.join(get_model_path(), "en-us")
-        pronunciations = _read_dictionary(os.path.join(model, "cmudict-en-us.dict"), set(vocabulary))
-        self.words = sorted(pronunciations)
+        pronunciations = _read_dictionary(os.path.join(model, "cmudict-en-us.dict"), set(vocabulary) | answer_words)
+        self.words = sorted(w for w in pronunciations if w in set(vocabulary))
+        # the grammars may also use the words of longer answers ("once or twice"), which the open model
+        # leaves out: each more word it may say is one more confusion
+        self.answer_words = sorted(pronunciations)
         if not self.words:
             raise SpeechError("none of the domain words is in the PocketSphinx dictionary")
         with tempfile.TemporaryDirectory(prefix="voice-triage-asr-") as folder:
             dictionary = os.path.join(folder, "domain.dict")
+            answers_dictionary = os.path.join(folder, "answers.dict")
             language_model = os.path.join(folder, "domain.arpa")
-            with open(dictionary, "w", encoding="utf-8") as handle:
-                handle.write("\n".join(line for w in self.words for line in pronunciations[w]) + "\n")
+            for path, words in ((dictionary, self.words), (answers_dictionary, self.answer_words)):
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write("\n".join(line for w in words for line in pronunciations[w]) + "\n")
             with open(language_model, "w", encoding="utf-8") as handle:
                 handle.write(build_arpa(sentences, set(self.words)))
             config = Config()
@@ -63,6 +68,7 @@ class SphinxRecognizer:
                 # No best-path pass: on the grammar's lattice it took 0.3 to 2.7 s after each turn (yes/no,
                 # 490 phrases) and could leave the grammar ("sort" for "sort of"); the Viterbi path is a phrase
                 config["bestpath"] = False
+                config["dict"] = answers_dictionary
                 self._in_context = Decoder(config)
             except RuntimeError as exc:
                 raise SpeechError(f"PocketSphinx could not start: {exc}") from None
@@ -76,7 +82,7 @@ class SphinxRecognizer:
         self._context = context
         if context is not None and context.name not in self._searches:
             try:
-                self._in_context.add_jsgf_string(context.name, jsgf(context, set(self.words)))
+                self._in_context.add_jsgf_string(context.name, jsgf(context, set(self.answer_words)))
             except RuntimeError:  # a grammar PocketSphinx won't take: the open model alone
                 self._context = None
                 return

@@ -79,7 +79,10 @@ def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, v
     from .lm import domain_sentences
 
     sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
-    return choose_recognizer(engine, vocabulary(brain), sentences, model, vosk_mode)
+    language = brain.knowledge.language
+    answer_words = frozenset(w for words in language.replies.phrases for w in words) \
+        | frozenset(w for _, sentence in language.sentences for w in sentence.split())
+    return choose_recognizer(engine, vocabulary(brain), sentences, model, vosk_mode, answer_words)
 
 
 def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: TextIO, jsonl: bool,
@@ -103,13 +106,16 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
         note.write(f"voice-triage: no speech engine ({exc}), so replies are printed only.\n")
         speaker = PrintedSpeaker()
     note.write(f"voice-triage: listening with {listener.name} and {recognizer.name}; speaking with {speaker.name}.\n")
+    typing = not jsonl and stdin.isatty()  # a person at a terminal; piped input is left alone
+    if typing:
+        note.write("voice-triage: you can also type an answer at any time and press Enter.\n")
 
     channel = VoiceChannel(listener, recognizer, speaker, stdout, jsonl,
                            Endpointing(options.silence, options.listen_timeout),
                            listen_for=lambda ask: context_for(ask, brain.knowledge.language),
                            matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
                            answers=lambda ask, text: answers_question(brain, ask, text),
-                           keyboard=stdin)
+                           keyboard=stdin, type_while_listening=typing)
     # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
     # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.
     sys.stdout = sys.stderr
