@@ -92,8 +92,9 @@ def test_every_question_kind_has_a_small_grammar(brain):
     for ask in (Ask("Is it cold?", "yes_no"), Ask("Which side?", "choice", ("left", "right", "both")),
                 Ask("How long have you had it?", "free")):
         context = context_for(ask, language)
-        # 641 phrases decode at the speed of 493 (0.25 s a turn, scripts/bench --voice); ~1,000 take 1-2x real time
-        assert context is not None and len(context.phrases) <= 700, "a bigger grammar decodes slowly"
+        # 717 phrases decode about as fast as 493 did (0.25-0.39 s for a whole short turn here, varying with
+        # load; latency in scripts/bench_room.py); ~1,000 took 1-2x real time
+        assert context is not None and len(context.phrases) <= 750, "a bigger grammar decodes slowly"
         assert "stop" in context.phrases and "stop" in context.checked
         assert jsgf(context, words).startswith("#JSGF V1.0;")
     assert context_for(Ask("Please tell me what you are feeling.", "free"), language) is None
@@ -112,7 +113,7 @@ def test_the_yes_no_grammar_holds_every_short_answer_the_replies_read(brain):
               if len(w) <= 3 and TYPED_ONLY.isdisjoint(w) and not group.startswith(("echo", "negator"))}
     answers = {p for p in spoken if brain.replies.read(p).kind in ("yes", "no")
                or (brain.replies.read(p).kind == "unsure" and len(p.split()) <= 2)}
-    assert {"not at all", "a little bit", "i do", "i don't", "it isn't"} <= phrases
+    assert {"not at all", "a little bit", "i do", "i don't", "it isn't", "sorry what", "i meant no"} <= phrases
     missing = sorted(answers - phrases)
     assert not missing, missing
 
@@ -149,6 +150,28 @@ def test_an_ending_command_heard_only_in_the_grammar_is_checked(brain):
     assert reading("stop", "").confidence < 0.5
     assert reading("stop", "stop").confidence >= 0.5
     assert reading("no", "well no").confidence >= 0.5  # any other answer sharing a word is taken
+
+
+def test_every_phrase_of_every_grammar_is_read_by_the_dialogue(brain):
+    """The grammar can only say what the dialogue then understands: no phrase of a question's grammar may be
+    read as unclear at that question: the grammar would turn a clear answer into "Sorry, I didn't understand"."""
+    from voice_triage.dialogue import Ask, Dialogue
+    from voice_triage.voice.context import context_for
+
+    questions = brain.rules.questions + [q for flag in brain.rules.red_flags for q in flag.questions]
+    for fact in ("screen_weakness", "side", "duration_days"):
+        question = next(q for q in questions if q.fact == fact)
+        ask = Ask(question.text, question.expect, tuple(c.replace("_", " ") for c in question.choices))
+        unread = []
+        for phrase in context_for(ask, brain.knowledge.language).phrases:
+            dialogue = Dialogue(brain)
+            dialogue.start()
+            dialogue._ask(question)
+            before = dict(dialogue.facts)
+            dialogue.hear(phrase)
+            if dialogue.last_reading == "unclear" and dialogue.facts == before:
+                unread.append(phrase)
+        assert not unread, (fact, unread)
 
 
 def test_fixtures_listed(brain):

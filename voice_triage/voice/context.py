@@ -96,6 +96,8 @@ def context_for(ask: Ask, language) -> Context | None:
     commands = tuple(s for name, s in language.sentences if len(s.split()) <= 3)
     final = tuple(s for name, s in language.sentences if name in ASKED_TO_CONFIRM and len(s.split()) <= 3)
     requests = tuple(" ".join(w) for w, group in replies.items() if group in ("repeat", "explain") and len(w) <= 4)
+    # "sorry, what?", "sorry, say that again": an apology before a short request (the reader takes these too)
+    requests += tuple(f"sorry {r}" for r in requests if len(r.split()) <= 2 and r.split()[0] not in ("sorry", "pardon"))
     # where a word is the answer, no request or command that starts like "what" (heard for "left")
     spelled_out = tuple(r for r in requests + commands if r.split()[0] not in SOUNDS_LIKE_AN_ANSWER)
     if ask.expect == "yes_no":
