@@ -44,6 +44,28 @@ class Report(list):
             print(line, flush=True)
 
 
+DIGITS = dict(enumerate("zero one two three four five six seven eight nine ten eleven twelve".split()))
+
+
+def pronounced(text: str) -> tuple[str, ...] | None:
+    """The phones of a phrase (the CMU dictionary's first pronunciation, stress dropped), None if a word is
+    not in it."""
+    if not hasattr(pronounced, "dictionary"):
+        import os
+
+        from pocketsphinx import get_model_path
+
+        dictionary: dict[str, tuple[str, ...]] = {}
+        with open(os.path.join(get_model_path(), "en-us", "cmudict-en-us.dict"), encoding="utf-8") as handle:
+            for line in handle:
+                word, *phones = line.split()
+                dictionary.setdefault(word, tuple(p.rstrip("012") for p in phones))
+        pronounced.dictionary = dictionary  # type: ignore[attr-defined]
+    words = [DIGITS.get(int(w), w) if w.isdigit() else w for w in text.lower().replace(",", " ").split()]
+    phones = [pronounced.dictionary.get(w) for w in words]  # type: ignore[attr-defined]
+    return None if None in phones else tuple(p for word in phones for p in word)
+
+
 class Patient:
     """A scripted patient: its turns first, then an answer chosen by a phrase in the question."""
 
@@ -61,6 +83,8 @@ class Patient:
             heard = question[len("Did you say: "):].rstrip("?")
             kinds = {self.reader.read(heard).kind, self.reader.read(self.last).kind}
             same = heard.lower() == self.last.lower().strip(" .,!") or (len(kinds) == 1 and kinds <= {"yes", "no", "unsure"})
+            # read back aloud, "for days" is what they said ("four days"): a person hears their own words
+            same = same or (pronounced(heard) is not None and pronounced(heard) == pronounced(self.last))
             return "yes" if same else "no"
         if self.pending:
             self.last = self.pending.pop(0)

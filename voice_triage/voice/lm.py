@@ -81,4 +81,16 @@ def domain_sentences(language, phrases) -> list[str]:
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other):
         sentences += [" ".join(c) for c in group]
-    return sentences
+    return sentences + duration_sentences()
+
+
+def duration_sentences() -> list[str]:
+    """How long, as a description says it ("for a week", "about three months ago"). Without them the
+    bigrams knew "weak" better than "a week", and "numb ... for a week" was heard as "for weak"."""
+    from ..duration import UNIT_DAYS
+
+    singular = [u for u in UNIT_DAYS if not u.endswith("s")]
+    plural = [u for u in UNIT_DAYS if u.endswith("s")]
+    said = [f"{'an' if u == 'hour' else 'a'} {u}" for u in singular] + plural
+    said += [f"{count} {u}" for count in ("two", "three", "four", "a few", "a couple of") for u in plural]
+    return [f"{lead} {d}" for lead in ("for", "about", "for about") for d in said] + [f"{d} ago" for d in said]
