@@ -147,3 +147,24 @@ def test_typed_uh_uh_is_taken_as_typed(spoken):
     question = at(spoken, "screen_saddle")
     spoken.hear("uh uh")
     assert spoken.facts.get(question.fact) is False
+
+
+def test_a_spoken_stop_is_checked_before_the_session_ends(spoken):
+    """ "pardon" was heard as "we're done", and sure of it: ending on a mishearing loses every question left,
+    so a spoken stop is read back first; typed, it ends at once."""
+    from voice_triage.spoken import SpokenDialogue
+
+    question = at(spoken, "screen_trauma")
+    events = spoken.hear("we're done", 0.95)
+    assert ask_texts(events) == ["Did you say: we're done?"] and not spoken.done
+    events = spoken.hear("no", 0.95)
+    assert not spoken.done and spoken.pending is question
+    spoken.hear("stop", 0.95)
+    spoken.hear("yes", 0.95)
+    assert spoken.done and spoken.last_reading == "Stop"
+
+    typed = SpokenDialogue(spoken.brain)
+    typed.start()
+    at(typed, "screen_trauma")
+    typed.hear("stop")
+    assert typed.done

@@ -19,6 +19,8 @@ from .facts import UNSURE
 from .reply import UNCLEAR, Reply, reply_tokens
 from .rules import Question, facts_in
 
+ENDING = ("Stop", "StartOver")
+"""Commands that end or restart the session."""
 VALID_READINGS = ("yes", "no", "unsure", "confirm", "GoBack", "Stop", "StartOver", "Next", "CorrectToNo",
                   "CorrectToYes")
 """Readings worth a "Did you say ...?" (besides an answer that names new facts)."""
@@ -55,6 +57,8 @@ class SpokenDialogue(Dialogue):
             self.last_reading = "sound_alike"  # no reading taken: the question is put again
             question = self.pending
             return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
+        if self.pending is not None and self._ends_session(text):  # "pardon" was heard as "we're done" here
+            confidence = 0.0
         if confidence < self.confirm_below and self.pending is not None and self._valid(text):
             self._check = text
             self.last_reading = "check"
@@ -88,6 +92,11 @@ class SpokenDialogue(Dialogue):
         words = tuple(reply_tokens(text))
         alike = self.brain.knowledge.language.replies.sound_alike
         return bool(self.pending is not None and self.pending.red_flag and words in alike)
+
+    def _ends_session(self, text: str) -> bool:
+        """A spoken stop or start over: checked first, as ending on a mishearing loses the questions left."""
+        intent = self.brain.intents.recognize(text)
+        return bool(intent and intent.whole and intent.name in ENDING)
 
     def _valid(self, text: str) -> bool:
         """Whether the turn would answer the open question (tried on a copy of the dialogue)."""
