@@ -163,6 +163,13 @@ def test_a_spoken_stop_is_checked_before_the_session_ends(spoken):
     spoken.hear("yes", 0.95)
     assert spoken.done and spoken.last_reading == "Stop"
 
+    again = SpokenDialogue(spoken.brain)
+    again.start()
+    question = at(again, "screen_trauma")
+    assert ask_texts(again.hear("start over", 0.95)) == ["Did you say: start over?"]
+    again.hear("no", 0.95)
+    assert again.pending is question and again.said[0] == "tingling on the top of my foot", "nothing was lost"
+
     typed = SpokenDialogue(spoken.brain)
     typed.start()
     at(typed, "screen_trauma")

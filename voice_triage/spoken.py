@@ -57,9 +57,9 @@ class SpokenDialogue(Dialogue):
             self.last_reading = "sound_alike"  # no reading taken: the question is put again
             question = self.pending
             return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
-        if self.pending is not None and self._ends_session(text):  # "pardon" was heard as "we're done" here
-            confidence = 0.0
-        if confidence < self.confirm_below and self.pending is not None and self._valid(text):
+        # "pardon" was heard as "we're done", surely: a stop or start over is read back whatever the confidence
+        if self.pending is not None and (self._ends_session(text)
+                                         or (confidence < self.confirm_below and self._valid(text))):
             self._check = text
             self.last_reading = "check"
             return self._put_again(self.pending, f"Did you say: {text}?", expect="yes_no")
