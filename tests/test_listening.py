@@ -152,6 +152,20 @@ def test_an_ending_command_heard_only_in_the_grammar_is_checked(brain):
     assert reading("no", "well no").confidence >= 0.5  # any other answer sharing a word is taken
 
 
+
+def test_readings_said_alike_agree(brain):
+    """ "four days" heard openly and "for days" in the grammar are one sound, not a disagreement to check
+    ("Did you say: for days?" sounds like what the person said, so it settles nothing)."""
+    from voice_triage.dialogue import Ask
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import choose, context_for
+
+    duration = context_for(Ask("How long have you had it?", "free"), brain.knowledge.language)
+    alike = choose(Transcript("for days", 0.0, ()), Transcript("four days", 0.8, ()), duration,
+                   lambda *_: False, lambda _: True)
+    assert (alike.text, alike.confidence) == ("four days", 0.8)
+
+
 def test_every_phrase_of_every_grammar_is_read_by_the_dialogue(brain):
     """The grammar can only say what the dialogue then understands: no phrase of a question's grammar may be
     read as unclear at that question: the grammar would turn a clear answer into "Sorry, I didn't understand"."""

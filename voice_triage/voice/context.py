@@ -41,6 +41,9 @@ so "thirty year" or "ten week" is not a reading the grammar can force."""
 ASKED_TO_CONFIRM = ("Stop", "StartOver")
 """Commands that end or restart the session: in the grammar, so they are heard, but a reading of them that
 the open model did not make too is checked ("Did you say: stop?"), never acted on from noise."""
+SAID_ALIKE = {"four": "for", "two": "to", "too": "to", "one": "won", "eight": "ate"}
+"""Words pronounced the same: readings that differ only by these agree on what was heard ("four days" openly,
+"for days" in the grammar), and the open model's, which saw the whole turn, is kept."""
 IN_CONTEXT_CONFIDENCE = 0.6
 """The confidence given to a reading only the question's grammar made: a grammar search has no useful
 word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
@@ -153,6 +156,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
     if in_context.text in context.checked:
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)
+    if heard.text and _sound(heard.text) == _sound(in_context.text):
+        return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
     if heard.text and matters(heard.text, in_context.text):
         return heard
     if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and answers is not None and answers(heard.text):
@@ -165,6 +170,10 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
     # ("Did you say: nah?")
     shared = set(heard.text.split()) & set(in_context.text.split())
     return _with_confidence(in_context, IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE)
+
+
+def _sound(text: str) -> list[str]:
+    return [SAID_ALIKE.get(word, word) for word in text.split()]
 
 
 def _with_confidence(transcript: Transcript, confidence: float) -> Transcript:
