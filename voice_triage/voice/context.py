@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..dialogue import Ask
 from ..duration import NUMBER_WORDS, UNIT_DAYS, parse_duration
+from ..spoken import ENDING
 from .asr import Transcript
 
 ANSWER_GROUPS = ("yes", "hedged_yes", "degree", "partial", "opening_yes", "opening_no", "likely", "no", "hedged_no", "unsure")
@@ -38,9 +39,6 @@ NUMBERS = sorted(set(NUMBER_WORDS) - {"a", "an", "half"})
 ONE = ("a", "an", "one", "half a", "half an")
 """Counts taken with a singular unit ("a week", "one month"): any other count takes a plural ("two weeks"),
 so "thirty year" or "ten week" is not a reading the grammar can force."""
-ASKED_TO_CONFIRM = ("Stop", "StartOver")
-"""Commands that end or restart the session: in the grammar, so they are heard, but a reading of them that
-the open model did not make too is checked ("Did you say: stop?"), never acted on from noise."""
 SAID_ALIKE = {"four": "for", "two": "to", "too": "to", "one": "won", "eight": "ate"}
 """Words pronounced the same: readings that differ only by these agree on what was heard ("four days" openly,
 "for days" in the grammar), and the open model's, which saw the whole turn, is kept."""
@@ -97,7 +95,9 @@ def context_for(ask: Ask, language) -> Context | None:
                     if (group == "no" and w[0] != "no" and len(w) <= 2) or (group == "hedged_no" and w[0] == "not"
                                                                           and len(w) <= 2))
     commands = tuple(s for name, s in language.sentences if len(s.split()) <= 3)
-    final = tuple(s for name, s in language.sentences if name in ASKED_TO_CONFIRM and len(s.split()) <= 3)
+    # stop and start over are in the grammar, so they are heard, but a grammar reading of them the open model
+    # did not make too is checked ("Did you say: stop?"), never acted on from noise
+    final = tuple(s for name, s in language.sentences if name in ENDING and len(s.split()) <= 3)
     requests = tuple(" ".join(w) for w, group in replies.items() if group in ("repeat", "explain") and len(w) <= 4)
     # "sorry, what?", "sorry, say that again": an apology before a short request (the reader takes these too)
     requests += tuple(f"sorry {r}" for r in requests if len(r.split()) <= 2 and r.split()[0] not in ("sorry", "pardon"))
