@@ -38,8 +38,9 @@ class SphinxRecognizer:
         except ImportError as exc:
             raise SpeechError(f"PocketSphinx is not installed ({exc})") from None
         model = os.path.join(get_model_path(), "en-us")
-        pronunciations = _read_dictionary(os.path.join(model, "cmudict-en-us.dict"), set(vocabulary) | answer_words)
-        self.words = sorted(w for w in pronunciations if w in set(vocabulary))
+        domain = set(vocabulary)
+        pronunciations = _read_dictionary(os.path.join(model, "cmudict-en-us.dict"), domain | answer_words)
+        self.words = sorted(domain.intersection(pronunciations))
         # the grammars may also use the words of longer answers ("once or twice"), which the open model
         # leaves out: each more word it may say is one more confusion
         self.answer_words = sorted(pronunciations)

@@ -78,8 +78,8 @@ def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, v
     from ..knowledge import phrases_of
     from .lm import domain_sentences
 
-    sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
     language = brain.knowledge.language
+    sentences = domain_sentences(language, phrases_of(brain.knowledge))
     answer_words = frozenset(w for words in language.replies.phrases for w in words) \
         | frozenset(w for _, sentence in language.sentences for w in sentence.split())
     return choose_recognizer(engine, vocabulary(brain), sentences, model, vosk_mode, answer_words)
