@@ -122,7 +122,8 @@ class Listening:
         """What the channel keeps of one turn (voice/channel.py does the same)."""
         from voice_triage.voice.asr import transcribe
         from voice_triage.voice.audio import wav_chunks
-        from voice_triage.voice.context import choose, context_for
+        from voice_triage.voice.context import context_for
+        from voice_triage.voice.readings import choose
 
         context = context_for(self.asks[context_name], self.brain.knowledge.language) if context_name else None
         self.recognizer.expect(context)

@@ -27,7 +27,8 @@ def listening(brain):
 def chosen(brain, listening, item):
     from voice_triage.voice.asr import transcribe
     from voice_triage.voice.audio import read_wav, wav_chunks
-    from voice_triage.voice.context import choose, context_for
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
 
     recognizer, asks, matters, answers = listening
     ask = asks[item["context"]]
@@ -72,7 +73,8 @@ def test_a_reading_the_grammar_may_have_forced_is_checked(brain, listening):
 
 def test_a_warning_sign_heard_only_by_the_open_model_is_kept(brain):
     from voice_triage.voice.asr import Transcript
-    from voice_triage.voice.context import Context, choose
+    from voice_triage.voice.context import Context
+    from voice_triage.voice.readings import choose
     from voice_triage.voice.start import _new_red_flags
 
     def matters(a, b):
@@ -138,7 +140,8 @@ def test_an_ending_command_heard_only_in_the_grammar_is_checked(brain):
     make ("doc") is checked before the session ends, and one both made is taken."""
     from voice_triage.dialogue import Ask
     from voice_triage.voice.asr import Transcript
-    from voice_triage.voice.context import choose, context_for
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
 
     context = context_for(Ask("Is it cold?", "yes_no"), brain.knowledge.language)
     never = lambda *_: False  # noqa: E731
@@ -158,12 +161,51 @@ def test_readings_said_alike_agree(brain):
     ("Did you say: for days?" sounds like what the person said, so it settles nothing)."""
     from voice_triage.dialogue import Ask
     from voice_triage.voice.asr import Transcript
-    from voice_triage.voice.context import choose, context_for
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
 
     duration = context_for(Ask("How long have you had it?", "free"), brain.knowledge.language)
     alike = choose(Transcript("for days", 0.0, ()), Transcript("four days", 0.8, ()), duration,
                    lambda *_: False, lambda _: True)
     assert (alike.text, alike.confidence) == ("four days", 0.8)
+
+
+def test_two_readings_of_one_turn_are_combined_safely(brain):
+    """The misses of the development set of spoken answers, as pairs of readings (grammar, open model): each is
+    decided so that the answer is taken or checked, and a warning sign is never lost."""
+    from voice_triage.dialogue import Ask
+    from voice_triage.spoken import SpokenDialogue
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
+    from voice_triage.voice.start import _new_red_flags, answers_question
+
+    side = next(q for q in brain.rules.questions if q.fact == "side")
+    asks = {"yes_no": Ask("Is there any new weakness?", "yes_no"), "side": Ask(side.text, "choice", side.choices)}
+
+    def kept(question: str, grammar: str, opened: str, sure: float = 0.6) -> Transcript:
+        ask = asks[question]
+        return choose(Transcript(grammar, 0.0), Transcript(opened, sure), context_for(ask, brain.knowledge.language),
+                      lambda a, b: bool(_new_red_flags(brain, a, b)), lambda text: answers_question(brain, ask, text))
+
+    # an answer longer than the grammar holds is heard by the open model alone; the grammar's is forced
+    assert kept("yes_no", "i don't recall", "i don't think so", 0.9).text == "i don't think so"
+    # a sound before the answer ("thigh"), and the grammar forced the whole into a no: the answer is read back
+    reading = kept("yes_no", "thank god no", "thigh yep", 0.5)
+    assert (reading.text, reading.confidence < 0.5) == ("yep", True)
+    # the grammar stopped short of the word that makes it a no: checked, never taken as a yes
+    assert kept("yes_no", "probably", "probably all", 0.3).confidence < 0.5
+    # one answer heard two ways, one a warning sign: the side is taken, and the sign confirmed by its own question
+    both = kept("side", "left leg", "limp leg")
+    dialogue = SpokenDialogue(brain)
+    dialogue.start()
+    dialogue.hear("tingling on the top of my foot")
+    dialogue._ask(side)
+    dialogue.hear(both.text, both.confidence)
+    assert dialogue.facts.get("side") == "left" and dialogue.last_reading == "check_warning_sign"
+    assert not dialogue.assessment().red_flags, "not escalated on a mishearing"
+    # a long description at a short question is the open model's alone: its side is not the grammar's guess
+    assert kept("side", "my left leg", "my leg is weak and i keep tripping over").text.startswith("my leg is weak")
 
 
 def test_every_phrase_of_every_grammar_is_read_by_the_dialogue(brain):

@@ -14,7 +14,8 @@ from ..dialogue import Ask, End, Event, Say
 from .asr import Recognizer, SpeechError, Transcript, transcribe
 from .audio import AudioError, read_wav, wav_chunks
 from .endpoint import Endpointing
-from .context import Context, choose
+from .context import Context
+from .readings import choose
 from .keyboard import Keyboard
 from .tts import PrintedSpeaker, Speaker
 

@@ -1,0 +1,78 @@
+"""Two readings of one turn, the question's grammar's and the open model's: which one the dialogue gets.
+
+The grammar hears short answers well but forces anything else into one of its phrases; the open model
+hears anything, less well. Where they disagree the reading goes to the dialogue with a confidence below
+its "Did you say ...?" level, and a warning sign only the open model heard is never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from .asr import Transcript
+from .context import Context
+
+SAID_ALIKE = {"four": "for", "two": "to", "too": "to", "one": "won", "eight": "ate"}
+"""Words pronounced the same: readings that differ only by these agree on what was heard ("four days" openly,
+"for days" in the grammar), and the open model's, which saw the whole turn, is kept."""
+IN_CONTEXT_CONFIDENCE = 0.6
+"""The confidence given to a reading only the question's grammar made: a grammar search has no useful
+word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
+Above the "Did you say" level, below the level at which a warning sign is taken without its own question."""
+OPEN_ANSWER_CONFIDENCE = 0.5
+"""An open reading this sure that answers the question is kept over the grammar's: the grammar holds
+only short forms, and forces longer ones into them ("i think so" -> "i think not")."""
+DISAGREE_CONFIDENCE = 0.4
+"""The confidence of a grammar reading that shares no word with the open one: below the "Did you say" level."""
+
+
+def choose(in_context: Transcript | None, heard: Transcript, context: Context,
+           matters: Callable[[str, str], bool], answers: Callable[[str], bool] | None = None) -> Transcript:
+    """The open reading when the question's grammar heard nothing, when the open model landed on a whole
+    answer of the `context` (one too long for the grammar included), or, with some confidence, on another
+    reading that `answers` the question ("i think so"), or when it heard something that `matters` (a warning
+    sign) the grammar did not; else the grammar's reading, checked where the two disagree."""
+    if in_context is None or not context.holds(in_context.text):
+        return heard
+    if heard.text in context.beyond:  # a whole answer the grammar cannot hold, so its reading is forced
+        return heard
+    if heard.text in context.expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
+        agreed = heard.text == in_context.text
+        return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
+    if in_context.text in context.checked:
+        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
+    if heard.text and _sound(heard.text) == _sound(in_context.text):
+        return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
+    shared = set(heard.text.split()) & set(in_context.text.split())
+    if heard.text and matters(heard.text, in_context.text):
+        if shared and answers is not None and answers(in_context.text) and len(heard.text) <= len(in_context.text) + 2:
+            # one short answer heard two ways that overlap ("left leg" in the grammar, "limp leg" openly): both
+            # go on, so the answer is taken and the warning sign is still confirmed by its own question
+            return Transcript(f"{in_context.text}, {heard.text}", heard.confidence, in_context.words + heard.words)
+        return heard
+    first, _, rest = heard.text.partition(" ")
+    if rest in context.expected and not set(rest.split()) & set(in_context.text.split()) and not context.holds(first):
+        # a sound before the answer taken for a word ("thigh yep"), and the grammar forced the whole into another
+        # answer ("thank god no"): what followed the sound is read back
+        return _with_confidence(Transcript(rest, heard.confidence, heard.words[1:]), DISAGREE_CONFIDENCE)
+    if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and answers is not None and answers(heard.text):
+        if heard.text == in_context.text or not answers(in_context.text):
+            return heard
+        # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked
+        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
+    if heard.text.startswith(in_context.text + " "):
+        # the grammar may have stopped short of a last word that changes the answer ("probably" of "probably not")
+        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
+    # the two readings share no word ("stop" heard as "doc" openly and "nah" in the grammar), or the open
+    # model heard nothing: the grammar may have forced noise into an answer, so the dialogue checks it
+    # ("Did you say: nah?")
+    return _with_confidence(in_context, IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE)
+
+
+def _sound(text: str) -> list[str]:
+    return [SAID_ALIKE.get(word, word) for word in text.split()]
+
+
+def _with_confidence(transcript: Transcript, confidence: float) -> Transcript:
+    return Transcript(transcript.text, confidence, tuple((w, confidence) for w, _ in transcript.words))
