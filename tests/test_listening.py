@@ -193,6 +193,9 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     # a sound before the answer ("thigh"), and the grammar forced the whole into a no: the answer is read back
     reading = kept("yes_no", "thank god no", "thigh yep", 0.5)
     assert (reading.text, reading.confidence < 0.5) == ("yep", True)
+    # two different answers, the open model's unsure: the grammar's is checked, neither is taken
+    reading = kept("yes_no", "not at all", "a little", 0.05)
+    assert (reading.text, reading.confidence < 0.5) == ("not at all", True)
     # the grammar stopped short of the word that makes it a no: checked, never taken as a yes
     assert kept("yes_no", "probably", "probably all", 0.3).confidence < 0.5
     # one answer heard two ways, one a warning sign: the side is taken, and the sign confirmed by its own question

@@ -39,6 +39,10 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         return heard
     if heard.text in context.expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
         agreed = heard.text == in_context.text
+        if (not agreed and heard.confidence < OPEN_ANSWER_CONFIDENCE and answers is not None
+                and answers(in_context.text) and _sound(heard.text) != _sound(in_context.text)):
+            # two different answers ("a little" openly, unsure of it, and "not at all"): checked, never picked
+            return _with_confidence(in_context, DISAGREE_CONFIDENCE)
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
     if in_context.text in context.checked:
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)
