@@ -123,6 +123,27 @@ def puts_per_question(brain, asks: list[str]) -> int:
     return most
 
 
+def kinds_of_asks(events: list[dict]) -> dict[str, int]:
+    """The questions of a session, by kind: read-backs ("Did you say ...?"), warning-sign checks (the sign's
+    own question after "I may have heard ..."), "Just to be sure" confirmations, questions put again, and the rest."""
+    counts = dict.fromkeys(("read-backs", "sign checks", "to be sure", "put again", "new"), 0)
+    put, before = set(), ""
+    for event in events:
+        if event["type"] == "say":
+            before = event["text"]
+        elif event["type"] == "ask":
+            text = event["text"]
+            kind = ("read-backs" if text.startswith("Did you say") else
+                    "sign checks" if before.startswith("I may have heard") else
+                    "to be sure" if text.startswith("Just to be sure") else
+                    "put again" if text in put or text.startswith(("Sorry", "Please choose")) or before.startswith("Sorry")
+                    else "new")
+            counts[kind] += 1
+            put.add(text)
+            before = ""
+    return counts
+
+
 def spoken_session(room, scenario: dict, say, folder: Path, reader=None) -> dict:
     """One whole session in the room; the recording is analysed after it."""
     from virtual_audio import turn_gaps
@@ -220,7 +241,7 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
     scenarios = yaml.safe_load((ROOT / "tests" / "fixtures" / "scenarios.yaml").read_text())["scenarios"]
     folder = Path(tempfile.mkdtemp(prefix="vt-room-"))
     audio = start_virtual_audio(folder / "pulse")
-    lines, short, long_, right, ran = Report(echo), [], [], 0, 0
+    lines, short, long_, right, ran, within = Report(echo), [], [], 0, 0, 0
     try:
         room = audio.open_room()
         say, voice = synthesiser(folder)
@@ -233,12 +254,15 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
             ok = meets(session["final"], scenario.get("expect", {}))
             right += ok
             text_asks = text_questions(brain, scenario)
-            checks = sum(a.startswith(CHECKS[:1]) or a.startswith("I may") for a in session["asks"])
+            kinds = kinds_of_asks(session["events"])
+            confirmations = kinds["read-backs"] + kinds["sign checks"]  # text mode says "Just to be sure" too
+            within += len(session["asks"]) <= text_asks + confirmations
             most = puts_per_question(brain, session["asks"])
             for (ended, replied), text in zip(session["gaps"], session["said"]):
                 (short if len(text.split()) <= SHORT_WORDS else long_).append(replied - ended)
             lines.append(f"  {'ok  ' if ok else 'MISS'} {scenario['name']}: questions {len(session['asks'])} "
-                         f"(text mode {text_asks}, 'Did you say' {checks}), most puts of one question {most}, "
+                         f"(text mode {text_asks}; " + ", ".join(f"{k} {n}" for k, n in kinds.items()) + "), "
+                         f"most puts of one question {most}, "
                          f"level {session['final']['level'] if session['final'] else None}")
             if not ok or "-v" in sys.argv:
                 final = session["final"] or {}
@@ -250,6 +274,8 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
     finally:
         audio.stop()
     lines.append(f"  right outcome {right}/{ran}")
+    lines.append(f"  no more questions than text mode plus confirmations (read-backs and warning-sign checks): "
+                 f"{within}/{ran}")
     for name, gaps in (("short answers", short), ("descriptions", long_)):
         if gaps:
             lines.append(f"  reply latency in the room, {name}: median {statistics.median(gaps):.2f} s, "

@@ -267,3 +267,18 @@ def test_a_whole_short_answer_ends_the_turn_after_a_shorter_silence(brain, liste
     _, after_open = _frames_to_finish(recognizer, None, SPEECH / "yn_no.wav")
     assert "no" in text.split()
     assert after_shaped < after_open, (after_shaped, after_open)
+
+
+def test_the_open_model_learns_how_descriptions_name_their_person_and_time(brain):
+    """The bigram model is built from the language data, cue phrases included: without "it's my dad" in it,
+    PocketSphinx heard "it's my dead", and without "for a week", "for weak"."""
+    from voice_triage.knowledge import phrases_of
+    from voice_triage.voice.lm import build_arpa, domain_sentences
+
+    language = brain.knowledge.language
+    sentences = domain_sentences(language, phrases_of(brain.knowledge))
+    proxies = {" ".join(words) for words, _ in language.cues.proxy}
+    assert proxies and proxies <= set(sentences)
+    assert {"for a week", "about three months", "three months ago"} <= set(sentences)
+    bigrams = build_arpa(sentences, {w for s in sentences for w in s.split()})
+    assert "my dad" in bigrams and "a week" in bigrams

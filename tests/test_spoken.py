@@ -175,3 +175,15 @@ def test_a_spoken_stop_is_checked_before_the_session_ends(spoken):
     at(typed, "screen_trauma")
     typed.hear("stop")
     assert typed.done
+
+
+def test_a_stray_what_inside_a_description_asks_nothing(spoken):
+    """In the room, "numb outside of my left leg" was heard as "numb outside of my what leg": the description was
+    taken as a request, and the symptoms were asked for again until the assistant gave up on them. A question
+    back about a word ("what do you mean by tingling") is still a request, never a description."""
+    events = spoken.hear("numb outside of my what leg on top of foot for a week", 0.9)
+    assert spoken.facts.get("sensations") == ["numbness"] and spoken.pending.fact != "description", ask_texts(events)
+    asking = type(spoken)(spoken.brain)
+    asking.start()
+    asking.hear("what do you mean by tingling", 0.9)
+    assert asking.pending.fact == "description" and asking.last_reading == "explain"

@@ -166,7 +166,10 @@ class Dialogue:
             return self._summary_answer(reply, changed)
         if question is None:
             return self._next() if changed else []
-        if reply.kind in ("repeat", "explain") and not self._named(question, changed):
+        # a "what" inside a description ("numb outside of my, what, left leg") asks nothing; "what does
+        # tingling mean?" does, and is no description
+        described = question is DESCRIBE and reply.kind == "repeat" and bool(changed)
+        if reply.kind in ("repeat", "explain") and not self._named(question, changed) and not described:
             return self._request(question, reply)
         outcome = self._take_answer(question, reply, text, changed)
         if outcome == "confirm":
