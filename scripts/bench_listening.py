@@ -105,7 +105,7 @@ class Listening:
 
     def __init__(self, brain) -> None:
         from voice_triage.dialogue import Ask
-        from voice_triage.voice.start import _new_red_flags, answers_question, recognizer_for
+        from voice_triage.voice.start import _new_red_flags, answer_to, recognizer_for
 
         self.brain = brain
         self.recognizer = recognizer_for(brain, "pocketsphinx")
@@ -116,7 +116,7 @@ class Listening:
         self.asks = {name: Ask(q.text, q.expect, tuple(c.replace("_", " ") for c in q.choices))
                      for name, q in self.questions.items()}
         self.matters = lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context))
-        self.answers = lambda ask, text: answers_question(brain, ask, text)
+        self.answers = lambda ask, text: answer_to(brain, ask, text)
 
     def hear(self, pcm: bytes, context_name: str | None):
         """What the channel keeps of one turn (voice/channel.py does the same)."""

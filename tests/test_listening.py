@@ -15,13 +15,13 @@ SHORT = [u for u in UTTERANCES if u.get("context")] + \
 @pytest.fixture(scope="module")
 def listening(brain):
     from voice_triage.dialogue import Ask
-    from voice_triage.voice.start import _new_red_flags, answers_question, recognizer_for
+    from voice_triage.voice.start import _new_red_flags, answer_to, recognizer_for
 
     side = next(q for q in brain.rules.questions if q.fact == "side")
     asks = {"side": Ask(side.text, "choice", side.choices), "yes_no": Ask("Is there any new weakness?", "yes_no"),
             "duration": Ask("How long have you had it?", "free")}
     return (recognizer_for(brain, "pocketsphinx"), asks, lambda a, b: bool(_new_red_flags(brain, a, b)),
-            lambda ask, text: answers_question(brain, ask, text))
+            lambda ask, text: answer_to(brain, ask, text))
 
 
 def chosen(brain, listening, item):
@@ -178,7 +178,7 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     from voice_triage.voice.asr import Transcript
     from voice_triage.voice.context import context_for
     from voice_triage.voice.readings import choose
-    from voice_triage.voice.start import _new_red_flags, answers_question
+    from voice_triage.voice.start import _new_red_flags, answer_to
 
     side = next(q for q in brain.rules.questions if q.fact == "side")
     asks = {"yes_no": Ask("Is there any new weakness?", "yes_no"), "side": Ask(side.text, "choice", side.choices)}
@@ -186,7 +186,7 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     def kept(question: str, grammar: str, opened: str, sure: float = 0.6) -> Transcript:
         ask = asks[question]
         return choose(Transcript(grammar, 0.0), Transcript(opened, sure), context_for(ask, brain.knowledge.language),
-                      lambda a, b: bool(_new_red_flags(brain, a, b)), lambda text: answers_question(brain, ask, text))
+                      lambda a, b: bool(_new_red_flags(brain, a, b)), lambda text: answer_to(brain, ask, text))
 
     # an answer longer than the grammar holds is heard by the open model alone; the grammar's is forced
     assert kept("yes_no", "i don't recall", "i don't think so", 0.9).text == "i don't think so"
@@ -269,16 +269,12 @@ def test_a_whole_short_answer_ends_the_turn_after_a_shorter_silence(brain, liste
     assert after_shaped < after_open, (after_shaped, after_open)
 
 
-def test_the_open_model_learns_how_descriptions_name_their_person_and_time(brain):
-    """The bigram model is built from the language data, cue phrases included: without "it's my dad" in it,
-    PocketSphinx heard "it's my dead", and without "for a week", "for weak"."""
+def test_the_open_model_learns_how_descriptions_say_how_long(brain):
+    """The bigram model is built from the language data, durations as descriptions say them included: without
+    "for a week" in it, PocketSphinx heard "numb ... for a week" as "for weak"."""
     from voice_triage.knowledge import phrases_of
     from voice_triage.voice.lm import build_arpa, domain_sentences
 
-    language = brain.knowledge.language
-    sentences = domain_sentences(language, phrases_of(brain.knowledge))
-    proxies = {" ".join(words) for words, _ in language.cues.proxy}
-    assert proxies and proxies <= set(sentences)
+    sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
     assert {"for a week", "about three months", "three months ago"} <= set(sentences)
-    bigrams = build_arpa(sentences, {w for s in sentences for w in s.split()})
-    assert "my dad" in bigrams and "a week" in bigrams
+    assert "for a" in build_arpa(sentences, {w for s in sentences for w in s.split()})

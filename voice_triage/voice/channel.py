@@ -74,8 +74,8 @@ class VoiceChannel:
     """The recognition context of a question (voice/context.py); None: always the open model."""
     matters: Callable[[str, str], bool] | None = None
     """Whether the open reading heard something (a warning sign) that the question's reading did not."""
-    answers: Callable[[Ask, str], bool] | None = None
-    """Whether a reading answers the question (then a confident open reading is kept over the grammar's)."""
+    answers: Callable[[Ask, str], str | None] | None = None
+    """What a reading answers to the question, or None (two readings that answer alike agree)."""
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
     type_while_listening: bool = False

@@ -81,8 +81,6 @@ def domain_sentences(language, phrases) -> list[str]:
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other):
         sentences += [" ".join(c) for c in group]
-    # "it's my dad", "asking for my wife": without them "it's my dad" was heard as "it's my dead"
-    sentences += [" ".join(words) for words, _ in cues.proxy]
     return sentences + duration_sentences()
 
 

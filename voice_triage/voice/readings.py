@@ -28,29 +28,35 @@ DISAGREE_CONFIDENCE = 0.4
 
 
 def choose(in_context: Transcript | None, heard: Transcript, context: Context,
-           matters: Callable[[str, str], bool], answers: Callable[[str], bool] | None = None) -> Transcript:
+           matters: Callable[[str, str], bool], answers: Callable[[str], str | None] | None = None) -> Transcript:
     """The open reading when the question's grammar heard nothing, when the open model landed on a whole
     answer of the `context` (one too long for the grammar included), or, with some confidence, on another
     reading that `answers` the question ("i think so"), or when it heard something that `matters` (a warning
     sign) the grammar did not; else the grammar's reading, checked where the two disagree."""
+    answer = answers or (lambda _: None)
     if in_context is None or not context.holds(in_context.text):
         return heard
     if heard.text in context.beyond:  # a whole answer the grammar cannot hold, so its reading is forced
         return heard
-    if heard.text in context.expected:  # the open model landed on an answer itself; the grammar agreeing makes it surer
-        agreed = heard.text == in_context.text
-        if (not agreed and heard.confidence < OPEN_ANSWER_CONFIDENCE and answers is not None
-                and answers(in_context.text) and _sound(heard.text) != _sound(in_context.text)):
-            # two different answers ("a little" openly, unsure of it, and "not at all"): checked, never picked
-            return _with_confidence(in_context, DISAGREE_CONFIDENCE)
-        return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE if agreed else 0.0))
+    theirs = answer(in_context.text)
+    if heard.text in context.expected:  # the open model landed on an answer itself
+        mine = answer(heard.text)
+        if heard.text == in_context.text or _sound(heard.text) == _sound(in_context.text) \
+                or (mine is not None and mine == theirs):  # both heard the same answer ("no", "nope"): surer
+            return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
+        if theirs is not None:
+            # two different answers ("probably so" openly, "probably not" in the grammar): the likelier is
+            # checked, neither is taken
+            likelier = heard if heard.confidence >= OPEN_ANSWER_CONFIDENCE else in_context
+            return _with_confidence(likelier, DISAGREE_CONFIDENCE)
+        return heard
     if in_context.text in context.checked:
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)
     if heard.text and _sound(heard.text) == _sound(in_context.text):
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
     shared = set(heard.text.split()) & set(in_context.text.split())
     if heard.text and matters(heard.text, in_context.text):
-        if shared and answers is not None and answers(in_context.text) and len(heard.text) <= len(in_context.text) + 2:
+        if shared and theirs is not None and len(heard.text) <= len(in_context.text) + 2:
             # one short answer heard two ways that overlap ("left leg" in the grammar, "limp leg" openly): both
             # go on, so the answer is taken and the warning sign is still confirmed by its own question
             return Transcript(f"{in_context.text}, {heard.text}", heard.confidence, in_context.words + heard.words)
@@ -60,8 +66,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         # a sound before the answer taken for a word ("thigh yep"), and the grammar forced the whole into another
         # answer ("thank god no"): what followed the sound is read back
         return _with_confidence(Transcript(rest, heard.confidence, heard.words[1:]), DISAGREE_CONFIDENCE)
-    if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and answers is not None and answers(heard.text):
-        if heard.text == in_context.text or not answers(in_context.text):
+    if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and (mine := answer(heard.text)) is not None:
+        if theirs is None or mine == theirs:
             return heard
         # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)

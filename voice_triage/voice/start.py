@@ -15,7 +15,7 @@ from .asr import SpeechError, choose_recognizer
 from .audio import AudioError, Microphone
 from .endpoint import Endpointing
 from .channel import RecordedTurns, VoiceChannel
-from .context import context_for
+from .context import TYPED_ONLY, context_for
 from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
 
 
@@ -54,15 +54,18 @@ def _new_red_flags(brain: Brain, heard: str, in_context: str) -> set[str]:
     return set(brain.red_flags_from({}, heard)[0]) - set(brain.red_flags_from({}, in_context)[0])
 
 
-def answers_question(brain: Brain, ask: Ask, text: str) -> bool:
-    """Whether a reading answers `ask` itself: a yes, no or not sure, a choice it offers, a duration.
-    A request ("what") does not: it is the commonest mishearing of a short answer ("left")."""
-    if brain.replies.read(text).kind in ("yes", "no", "unsure"):
-        return True
+def answer_to(brain: Brain, ask: Ask, text: str) -> str | None:
+    """What a reading answers to `ask` itself ("yes", "no, hedged", "unsure", the choices it names, a number of days),
+    or None. A request ("what") answers nothing: it is the commonest mishearing of a short answer ("left")."""
+    reply = brain.replies.read(text)
+    if reply.kind in ("yes", "no", "unsure"):
+        return reply.kind + (", hedged" if reply.hedged else "")  # "probably not" is checked, "no" is not
     words = tokenize(text)
     if ask.expect == "choice":
-        return any(choice in words for choice in ask.choices)
-    return "how long" in ask.text.lower() and parse_duration(words) is not None
+        named = [choice for choice in ask.choices if choice in words]
+        return "+".join(named) if named else None
+    days = parse_duration(words) if "how long" in ask.text.lower() else None
+    return f"{days} days" if days is not None else None
 
 
 def vocabulary(brain: Brain) -> list[str]:
@@ -70,7 +73,14 @@ def vocabulary(brain: Brain) -> list[str]:
     language = brain.knowledge.language
     # the words of short replies ("yeah", "nope", "not really"); longer ones add more confusions than they fix
     replies = {w for words in (language.replies.phrases if language.replies else {}) if len(words) <= 2 for w in words}
-    return sorted(set(language.repairer.vocabulary) | replies)
+    # typed-only spellings ("cant" beside "can't") are not said: listening for both splits the model between them
+    return sorted((set(language.repairer.vocabulary) | replies) - TYPED_ONLY)
+
+
+def as_said(sentences: list[str], words: list[str]) -> list[str]:
+    """The sentences with typed-only spellings put as they are said ("i cant" -> "i can't")."""
+    said = {w.replace("'", ""): w for w in words if "'" in w}
+    return [" ".join(said.get(w, w) if w in TYPED_ONLY else w for w in s.split()) for s in sentences]
 
 
 def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, vosk_mode: str = "grammar"):
@@ -79,10 +89,11 @@ def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, v
     from .lm import domain_sentences
 
     language = brain.knowledge.language
-    sentences = domain_sentences(language, phrases_of(brain.knowledge))
+    words = vocabulary(brain)
+    sentences = as_said(domain_sentences(language, phrases_of(brain.knowledge)), words)
     answer_words = frozenset(w for words in language.replies.phrases for w in words) \
         | frozenset(w for _, sentence in language.sentences for w in sentence.split())
-    return choose_recognizer(engine, vocabulary(brain), sentences, model, vosk_mode, answer_words)
+    return choose_recognizer(engine, words, sentences, model, vosk_mode, answer_words - TYPED_ONLY)
 
 
 def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: TextIO, jsonl: bool,
@@ -114,7 +125,7 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
                            Endpointing(options.silence, options.listen_timeout),
                            listen_for=lambda ask: context_for(ask, brain.knowledge.language),
                            matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
-                           answers=lambda ask, text: answers_question(brain, ask, text),
+                           answers=lambda ask, text: answer_to(brain, ask, text),
                            keyboard=stdin, type_while_listening=typing)
     # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
     # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.
