@@ -196,6 +196,11 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     # two different answers, the open model's unsure: the grammar's is checked, neither is taken
     reading = kept("yes_no", "not at all", "a little", 0.05)
     assert (reading.text, reading.confidence < 0.5) == ("not at all", True)
+    # a sure open reading of the opposite answer ("probably so" for "probably not"): checked, never taken
+    reading = kept("yes_no", "probably not", "probably so", 0.73)
+    assert (reading.text, reading.confidence < 0.5) == ("probably so", True)
+    # two forms of one answer agree, however unsure the open model was
+    assert kept("yes_no", "nope", "no", 0.2).confidence >= 0.5
     # the grammar stopped short of the word that makes it a no: checked, never taken as a yes
     assert kept("yes_no", "probably", "probably all", 0.3).confidence < 0.5
     # one answer heard two ways, one a warning sign: the side is taken, and the sign confirmed by its own question
