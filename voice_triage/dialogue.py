@@ -166,10 +166,7 @@ class Dialogue:
             return self._summary_answer(reply, changed)
         if question is None:
             return self._next() if changed else []
-        # a "what" inside a description ("numb outside of my, what, left leg") asks nothing; "what does
-        # tingling mean?" does, and is no description
-        described = question is DESCRIBE and reply.kind == "repeat" and bool(changed)
-        if reply.kind in ("repeat", "explain") and not self._named(question, changed) and not described:
+        if reply.kind in ("repeat", "explain") and not self._named(question, changed, reply):
             return self._request(question, reply)
         outcome = self._take_answer(question, reply, text, changed)
         if outcome == "confirm":
@@ -194,9 +191,12 @@ class Dialogue:
         return [c for c in question.choices if set(c.split("_")) <= words]
 
     @staticmethod
-    def _named(question: Question, changed: list[str]) -> bool:
-        """The utterance named the asked fact itself ("what? my left")."""
-        return question.fact in changed or (question.fact == "regions" and "regions_absent" in changed)
+    def _named(question: Question, changed: list[str], reply: Reply | None = None) -> bool:
+        """The utterance named the asked fact itself ("what? my left"), or described symptoms around a stray
+        "what" when asked for them ("numb outside of my, what, left leg"); a question about a word ("what
+        does tingling mean?") describes nothing."""
+        return question.fact in changed or (question.fact == "regions" and "regions_absent" in changed) \
+            or (question is DESCRIBE and reply is not None and reply.kind == "repeat" and bool(changed))
 
     def _yes_no_words(self) -> str | None:
         """The open yes/no question's words, as asked and as rephrased: an answer may repeat them."""
