@@ -18,8 +18,9 @@ AUDIBLE_RMS = 300.0
 
 
 def reply_for(question: str, first: bool):
-    """The recorded answer a person would give to this question."""
-    if first:
+    """The recorded answer a person would give to this question (asked again for their symptoms, after a
+    "Did you say ...?" they said no to, they describe them again)."""
+    if first or "what you are feeling" in question:
         return SPEECH / "ans_fibular.wav"
     if "back pain" in question:
         return SPEECH / "ans_no_back.wav"
@@ -86,7 +87,7 @@ def test_spoken_session_reaches_the_assessment_and_every_reply_is_audible_in_ord
     assert "top of my" in heard[0]["text"] and "foot" in heard[0]["text"]
     final = [e for e in events if e["type"] == "result"][-1]["assessment"]
     assert final["red_flags"] == [], heard
-    assert final["sources"][0]["id"] == "fibular_nerve", (final["sources"], heard)
+    assert final["sources"] and final["sources"][0]["id"] == "fibular_nerve", (final["sources"], heard)
     assert final["level"] == "self_care", (final["level_reasons"], heard)
     # each reply is spoken before the next event is written (playback blocks), so the
     # stretch between an event and the next one must be audible: every reply, near its turn

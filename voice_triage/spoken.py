@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from .dialogue import Dialogue, Event, Say
+from .dialogue import DESCRIBE, Dialogue, Event, Say
 from .facts import UNSURE
 from .reply import UNCLEAR, Reply, reply_tokens
 from .rules import Question, facts_in
@@ -58,8 +58,11 @@ class SpokenDialogue(Dialogue):
             question = self.pending
             return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
         # "pardon" was heard as "we're done", surely: a stop or start over is read back whatever the confidence
+        # a description is not read back: one misheard word in a long turn makes the person say no to it all,
+        # and its facts go on to their own questions anyway (its warning signs were checked above)
         if self.pending is not None and (self._ends_session(text)
-                                         or (confidence < self.confirm_below and self._valid(text))):
+                                         or (confidence < self.confirm_below and self.pending is not DESCRIBE
+                                             and self._valid(text))):
             self._check = text
             self.last_reading = "check"
             return self._put_again(self.pending, f"Did you say: {text}?", expect="yes_no")
