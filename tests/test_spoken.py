@@ -187,3 +187,16 @@ def test_a_stray_what_inside_a_description_asks_nothing(spoken):
     asking.start()
     asking.hear("what do you mean by tingling", 0.9)
     assert asking.pending.fact == "description" and asking.last_reading == "explain"
+
+
+def test_a_description_heard_with_low_confidence_is_taken_not_read_back(spoken):
+    """ "Did you say: tingling on the top of my love foot to and toe was kneel one?" gets a no for one wrong word,
+    and three such tries lost the description (CI's whole voice session). Its facts go on to their own questions."""
+    events = spoken.hear("tingling on the top of my love foot to and toe was kneel one", 0.44)
+    assert not any(text.startswith("Did you say") for text in ask_texts(events))
+    assert spoken.facts.get("sensations") == ["tingling"] and spoken.pending.fact != "description"
+
+
+def test_a_warning_sign_in_a_description_heard_with_low_confidence_is_still_confirmed(spoken):
+    events = spoken.hear("my foot tingles and i can't control my bladder", 0.44)
+    assert spoken.last_reading == "check_warning_sign" and not spoken.assessment().red_flags, ask_texts(events)
