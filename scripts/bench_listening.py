@@ -104,7 +104,7 @@ class Listening:
     """The real recogniser and spoken dialogue, one question at a time."""
 
     def __init__(self, brain) -> None:
-        from voice_triage.dialogue import Ask
+        from voice_triage.dialogue import Dialogue
         from voice_triage.voice.start import _new_red_flags, answer_to, recognizer_for
 
         self.brain = brain
@@ -113,8 +113,7 @@ class Listening:
                                          if q.fact == "screen_weakness"),
                           "side": next(q for q in brain.rules.questions if q.fact == "side"),
                           "duration": next(q for q in brain.rules.questions if q.fact == "duration_days")}
-        self.asks = {name: Ask(q.text, q.expect, tuple(c.replace("_", " ") for c in q.choices))
-                     for name, q in self.questions.items()}
+        self.asks = {name: Dialogue._ask_event(q, q.text) for name, q in self.questions.items()}
         self.matters = lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context))
         self.answers = lambda ask, text: answer_to(brain, ask, text)
 
@@ -125,7 +124,7 @@ class Listening:
         from voice_triage.voice.context import context_for
         from voice_triage.voice.readings import choose
 
-        context = context_for(self.asks[context_name], self.brain.knowledge.language) if context_name else None
+        context = context_for(self.asks[context_name], self.brain.knowledge) if context_name else None
         self.recognizer.expect(context)
         heard = transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3))
         if context is None:

@@ -94,6 +94,14 @@ def test_red_flag_said_in_a_later_answer(cache_env):
     assert "cauda_equina" in talk.final["red_flags"] and talk.final["level"] == "emergency"
 
 
+@pytest.mark.parametrize("answer", ["bad back", "back pain", "sore back"])
+def test_a_back_named_in_an_answer_is_not_the_command_back(cache_env, answer):
+    """"back" alone goes back; "bad back" at the back pain question is an answer (it was taken for "go back")."""
+    talk = converse(cache_env, ["tingling on the outside of my lower leg"], {"back pain": answer}, default="no")
+    assert talk.final["facts"]["back_pain"] == "current", talk.asks
+    assert not any(s.startswith("Let's go back") for s in talk.says), talk.says
+
+
 def test_summary_offer_lists_every_red_flag_question(cache_env, knowledge):
     talk = converse(cache_env, ["tingling on the top of my left foot after kneeling, no back pain, 3 days"],
                     {"summary": "yes"}, default="no")

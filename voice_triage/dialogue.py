@@ -50,6 +50,10 @@ class Ask:
     """`yes_no`, `free` or `choice`."""
     choices: tuple[str, ...] = ()
     """For `choice`: the options, as words."""
+    fact: str = ""
+    """The fact the answer sets (listening uses the ways its lexicon says it: "gradually", "bad back")."""
+    yes_no_too: bool = False
+    """A plain yes or no also answers this choice ("Do you have back pain now, or ...?")."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,15 @@ class Dialogue:
         if command and command.confidence >= CORE_CONFIDENCE and command.name not in _REQUESTS:
             return self._command(command)
         reply = self.brain.replies.read(text, self._yes_no_words()) if text else UNCLEAR
-        if command and (reply is UNCLEAR or (command.name == "Help" and command.confidence == 1.0)):
+        if command and (reply is UNCLEAR or (command.name == "Help" and command.confidence == 1.0)) \
+                and not (command.confidence < CORE_CONFIDENCE and self._names_symptoms(text)):
             return self._command(command)
         return self._answer(text, reply)
+
+    def _names_symptoms(self, text: str) -> bool:
+        """A guessed command inside a turn that names facts is no command: "bad back", "back pain" at the back
+        pain question are answers, not "back"."""
+        return bool(self.brain.understander.understand(text, proxy=self.facts.get("patient")).mentions)
 
     def _command(self, intent: IntentMatch) -> list[Event]:
         self.last_reading = intent.name
@@ -250,8 +260,13 @@ class Dialogue:
         self.pending = question
         self._times_put = 1
         self._confirming = False
-        self._last_ask = Ask(question.text, question.expect, tuple(c.replace("_", " ") for c in question.choices))
+        self._last_ask = self._ask_event(question, question.text)
         return self._last_ask
+
+    @staticmethod
+    def _ask_event(question: Question, words: str, expect: str | None = None) -> Ask:
+        return Ask(words, expect or question.expect, tuple(c.replace("_", " ") for c in question.choices),
+                   question.fact, bool(question.answers))
 
     def _put_again(self, question: Question, words: str, before: list[Event] | None = None,
                    expect: str | None = None) -> list[Event]:
@@ -260,7 +275,7 @@ class Dialogue:
             return self._give_up(question)
         self._times_put += 1
         self._confirming = words.startswith("Just to be sure")
-        ask = Ask(words, expect or question.expect, tuple(c.replace("_", " ") for c in question.choices))
+        ask = self._ask_event(question, words, expect)
         return (before or []) + [ask]
 
     def _give_up(self, question: Question) -> list[Event]:

@@ -54,6 +54,8 @@ class Context:
     """Phrases of the grammar whose reading is checked unless the open model heard them too (stop, start over)."""
     beyond: frozenset[str] = frozenset()
     """Whole answers too long for the grammar ("i don't think so"): the open model alone can hear them."""
+    signs: bool = False
+    """Its answer may be a warning sign's (a yes or a no); a side or a duration never is."""
 
     @property
     def expected(self) -> frozenset[str]:
@@ -66,8 +68,11 @@ class Context:
         return text in self.expected or (self.durations and parse_duration(text.split()) is not None)
 
 
-def context_for(ask: Ask, language) -> Context | None:
+def context_for(ask: Ask, knowledge) -> Context | None:
     """The context of a question; None for a free description (the open model alone)."""
+    from ..knowledge import phrases_of
+
+    language = knowledge.language
     replies = language.replies.phrases
     # every answer form of up to three words (of "not sure", only those that start with "I"), yes and no
     # alike: a grammar with "i think not" but not "i think so" would pull a yes toward a no, and one
@@ -84,9 +89,9 @@ def context_for(ask: Ask, language) -> Context | None:
                     if (group == "no" and w[0] != "no" and len(w) <= 2) or (group == "hedged_no" and w[0] == "not"
                                                                           and len(w) <= 2))
     commands = tuple(s for name, s in language.sentences if len(s.split()) <= 3)
-    # stop and start over are in the grammar, so they are heard, but a grammar reading of them the open model
-    # did not make too is checked ("Did you say: stop?"), never acted on from noise
-    final = tuple(s for name, s in language.sentences if name in ENDING and len(s.split()) <= 3)
+    # stop, start over and go back are in the grammar, so they are heard, but a grammar reading of them the open
+    # model did not make too is checked ("Did you say: back up?"), never acted on from noise ("uh huh" at 10 dB)
+    final = tuple(s for name, s in language.sentences if name in ENDING + ("GoBack",) and len(s.split()) <= 3)
     requests = tuple(" ".join(w) for w, group in replies.items() if group in REQUESTS and len(w) <= 4)
     # "sorry, what?", "sorry, say that again": an apology before a short request (the reader takes these too)
     requests += tuple(f"sorry {r}" for r in requests if len(r.split()) <= 2 and r.split()[0] not in ("sorry", "pardon"))
@@ -99,20 +104,33 @@ def context_for(ask: Ask, language) -> Context | None:
 
     if ask.expect == "yes_no":
         phrases = _unique(answers + echoes + requests + commands)
-        return Context("yes_no", phrases, checked=final, beyond=beyond(ANSWER_GROUPS + REQUESTS, phrases))
+        return Context("yes_no", phrases, checked=final, beyond=beyond(ANSWER_GROUPS + REQUESTS, phrases), signs=True)
     if ask.expect == "choice":
         choices = [c.replace("_", " ") for c in ask.choices]
+        lexicon = _said_of(ask.fact, phrases_of(knowledge))
+        # "my left foot", "the right one": carriers for choices said with a body part ("right leg" in the lexicon);
+        # "my gradual leg" is no answer, and a grammar that holds it forces "gradually" into it
+        bodily = any(f"{c} {part}" in lexicon for c in choices for part in ("leg", "foot"))
         said = tuple(carrier.format(c=c) for c in choices
-                     for carrier in (BOTH_CARRIERS if c in PLURAL_CHOICES else CHOICE_CARRIERS))
+                     for carrier in (BOTH_CARRIERS if c in PLURAL_CHOICES else CHOICE_CARRIERS if bodily else ("{c}",)))
         unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
-        phrases = _unique(said + unsure + spelled_out)
+        # "no never", "yes i do" to "Do you have back pain now, or ...?": the yes and no forms of up to two words
+        # and the echoes, so the grammar with the lexicon's phrases beside them is no bigger than the yes/no one
+        yes_no = tuple(a for a in answers if len(a.split()) <= 2) + echoes if ask.yes_no_too else ()
+        phrases = _unique(said + lexicon + yes_no + unsure + spelled_out)
         return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices), phrases, checked=final,
-                       beyond=beyond(("unsure",) + REQUESTS, phrases, spelled=True))
+                       beyond=beyond((ANSWER_GROUPS if ask.yes_no_too else ("unsure",)) + REQUESTS, phrases, spelled=True))
     if "how long" in ask.text.lower():
         unsure = tuple(" ".join(w) for w, group in replies.items() if group == "unsure" and len(w) <= 3)
         phrases = _unique(unsure + spelled_out)
         return Context("duration", phrases, durations=True, checked=final, beyond=beyond(("unsure",) + REQUESTS, phrases, spelled=True))
     return None
+
+
+def _said_of(fact: str, phrases) -> tuple[str, ...]:
+    """How the lexicon says the fact in up to three words ("gradually", "all of a sudden", "bad back")."""
+    return _unique(tuple(p.text for p in phrases if p.fact == fact and p.text and len(p.text.split()) <= 3
+                         and all(len(w) > 1 or w in "ai" for w in p.text.split())))  # not "back s fine" of "back's"
 
 
 def _unique(phrases: tuple[str, ...]) -> tuple[str, ...]:

@@ -56,8 +56,12 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
     shared = set(heard.text.split()) & set(in_context.text.split())
     if heard.text and matters(heard.text, in_context.text):
-        if shared and theirs is not None and len(heard.text) <= len(in_context.text) + 2:
-            # one short answer heard two ways that overlap ("left leg" in the grammar, "limp leg" openly): both
+        overlap = shared and len(heard.text) <= len(in_context.text) + 2
+        unsure_sign = (not context.signs and heard.confidence < OPEN_ANSWER_CONFIDENCE
+                       and len(heard.text.split()) <= len(in_context.text.split()))  # never a description cut down
+        if theirs is not None and (overlap or unsure_sign):
+            # one short answer heard two ways that overlap ("left leg" in the grammar, "limp leg" openly), or a
+            # side or duration in the grammar and an unsure sign openly ("my left foot", "fall" at 0.05): both
             # go on, so the answer is taken and the warning sign is still confirmed by its own question
             return Transcript(f"{in_context.text}, {heard.text}", heard.confidence, in_context.words + heard.words)
         return heard
@@ -67,8 +71,12 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         # answer ("thank god no"): what followed the sound is read back
         return _with_confidence(Transcript(rest, heard.confidence, heard.words[1:]), DISAGREE_CONFIDENCE)
     if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and (mine := answer(heard.text)) is not None:
-        if theirs is None or mine == theirs:
+        if mine == theirs:
             return heard
+        if theirs is None:
+            # the grammar heard a request or command ("sorry what" openly "sorry i was"): a question back is
+            # never an answer, so the open model's answer is read back, not taken
+            return _with_confidence(heard, DISAGREE_CONFIDENCE)
         # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)
     if heard.text.startswith(in_context.text + " "):

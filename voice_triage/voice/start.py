@@ -62,6 +62,11 @@ def answer_to(brain: Brain, ask: Ask, text: str) -> str | None:
         return reply.kind + (", hedged" if reply.hedged else "")  # "probably not" is checked, "no" is not
     words = tokenize(text)
     if ask.expect == "choice":
+        facts: dict = {}
+        if ask.fact:  # as the lexicon reads it: "gradually" and "slowly" agree
+            brain.read(facts, text)
+        if isinstance(facts.get(ask.fact), str):
+            return facts[ask.fact].replace("_", " ")
         named = [choice for choice in ask.choices if choice in words]
         return "+".join(named) if named else None
     days = parse_duration(words) if "how long" in ask.text.lower() else None
@@ -123,7 +128,7 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
 
     channel = VoiceChannel(listener, recognizer, speaker, stdout, jsonl,
                            Endpointing(options.silence, options.listen_timeout),
-                           listen_for=lambda ask: context_for(ask, brain.knowledge.language),
+                           listen_for=lambda ask: context_for(ask, brain.knowledge),
                            matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
                            answers=lambda ask, text: answer_to(brain, ask, text),
                            keyboard=stdin, type_while_listening=typing)
