@@ -88,6 +88,19 @@ def test_no_question_is_put_more_than_three_times(spoken):
     assert any("type your answers" in getattr(e, "text", "") for e in events)
 
 
+def test_a_check_not_put_for_want_of_puts_leaves_no_check_behind(spoken):
+    """Put three times, an unsure reading moves on instead of "Did you say ...?"; the next answer then answers the
+    next question (the room heard a clear "no" met with "Sorry." and the question again)."""
+    question = at(spoken, "onset")
+    spoken.hear("dunno", 0.4)
+    spoken.hear("no", 0.97)
+    events = spoken.hear("no", 0.4)
+    assert spoken.pending is not question and not any(t.startswith("Did you say") for t in ask_texts(events))
+    after = spoken.pending
+    events = spoken.hear("no", 0.97)
+    assert spoken.pending is not after and not any(t.startswith("Sorry") for t in ask_texts(events)), ask_texts(events)
+
+
 def test_a_typed_turn_is_taken_as_it_is(spoken):
     at(spoken, "screen_trauma")
     spoken.hear("no")  # no confidence: typed

@@ -57,15 +57,20 @@ class SpokenDialogue(Dialogue):
             self.last_reading = "sound_alike"  # no reading taken: the question is put again
             question = self.pending
             return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
-        # "pardon" was heard as "we're done", surely: a stop or start over is read back whatever the confidence
+        # "pardon" was heard as "we're done", surely: a stop or start over is read back whatever the confidence,
+        # and however often the question was put (the check is about the session, not the question)
+        if self.pending is not None and self._ends_session(text):
+            self._check, self.last_reading = text, "check"
+            return [self._ask_event(self.pending, f"Did you say: {text}?", "yes_no")]
         # a description is not read back: one misheard word in a long turn makes the person say no to it all,
         # and its facts go on to their own questions anyway (its warning signs were checked above)
-        if self.pending is not None and (self._ends_session(text)
-                                         or (confidence < self.confirm_below and self.pending is not DESCRIBE
-                                             and self._valid(text))):
-            self._check = text
-            self.last_reading = "check"
-            return self._put_again(self.pending, f"Did you say: {text}?", expect="yes_no")
+        if self.pending is not None and confidence < self.confirm_below and self.pending is not DESCRIBE \
+                and self._valid(text):
+            question, self.last_reading = self.pending, "check"
+            events = self._put_again(question, f"Did you say: {text}?", expect="yes_no")
+            # put three times already, it moved on: the next answer is to the next question, not to this check
+            self._check = text if self.pending is question else None
+            return events
         return self._heard(text)
 
     # -- checks -----------------------------------------------------------------------

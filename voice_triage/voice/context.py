@@ -17,6 +17,8 @@ from ..spoken import ENDING
 
 ANSWER_GROUPS = ("yes", "hedged_yes", "degree", "partial", "opening_yes", "opening_no", "likely", "no", "hedged_no", "unsure")
 """Reply groups of intents/answers.yaml that answer a question."""
+PLAIN_YES_NO = ("yes", "no", "opening_yes", "opening_no")
+"""Reply groups of a plain yes or no, which also answer some choices ("Do you have back pain now, or ...?")."""
 REQUESTS = ("repeat", "explain")
 """Reply groups that ask for the question again."""
 SOUNDS_LIKE_AN_ANSWER = frozenset({"what", "which", "huh", "eh", "again", "undo"})
@@ -114,9 +116,14 @@ def context_for(ask: Ask, knowledge) -> Context | None:
         said = tuple(carrier.format(c=c) for c in choices
                      for carrier in (BOTH_CARRIERS if c in PLURAL_CHOICES else CHOICE_CARRIERS if bodily else ("{c}",)))
         unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
-        # "no never", "yes i do" to "Do you have back pain now, or ...?": the yes and no forms of up to two words
-        # and the echoes, so the grammar with the lexicon's phrases beside them is no bigger than the yes/no one
-        yes_no = tuple(a for a in answers if len(a.split()) <= 2) + echoes if ask.yes_no_too else ()
+        # "no never", "yes i do" to "Do you have back pain now, or ...?": the plain yes and no forms of up to two
+        # words and the echoes; not "only some" or "a little", into which the room forced "only years ago"
+        plain = tuple(" ".join(w) for w, group in replies.items() if group in PLAIN_YES_NO and len(w) <= 2)
+        yes_no = _unique(plain + echoes) if ask.yes_no_too else ()
+        lexicon_of = language.lexicons.get(ask.fact)
+        if lexicon_of is not None and lexicon_of.historical is not None:  # "years ago", "in the past": past
+            yes_no += tuple(f"{lead}{' '.join(c)}" for c in language.cues.history_after if len(c) <= 3
+                            for lead in ("", "only "))
         phrases = _unique(said + lexicon + yes_no + unsure + spelled_out)
         return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices), phrases, checked=final,
                        beyond=beyond((ANSWER_GROUPS if ask.yes_no_too else ("unsure",)) + REQUESTS, phrases, spelled=True))
