@@ -19,6 +19,8 @@ ANSWER_GROUPS = ("yes", "hedged_yes", "degree", "partial", "opening_yes", "openi
 """Reply groups of intents/answers.yaml that answer a question."""
 PLAIN_YES_NO = ("yes", "no", "opening_yes", "opening_no")
 """Reply groups of a plain yes or no, which also answer some choices ("Do you have back pain now, or ...?")."""
+CHECKED_COMMANDS = ENDING + ("GoBack",)
+"""Commands read back when only the question's grammar heard them: noise forced into "back up" loses an answer."""
 REQUESTS = ("repeat", "explain")
 """Reply groups that ask for the question again."""
 SOUNDS_LIKE_AN_ANSWER = frozenset({"what", "which", "huh", "eh", "again", "undo"})
@@ -53,7 +55,7 @@ class Context:
     durations: bool = False
     """Also any duration: "two days", "a week or so", "about three weeks", "for months"."""
     checked: tuple[str, ...] = ()
-    """Phrases of the grammar whose reading is checked unless the open model heard them too (stop, start over)."""
+    """Phrases of the grammar whose reading is checked unless the open model heard them too (stop, go back)."""
     beyond: frozenset[str] = frozenset()
     """Whole answers too long for the grammar ("i don't think so"): the open model alone can hear them."""
     signs: bool = False
@@ -93,7 +95,7 @@ def context_for(ask: Ask, knowledge) -> Context | None:
     commands = tuple(s for name, s in language.sentences if len(s.split()) <= 3)
     # stop, start over and go back are in the grammar, so they are heard, but a grammar reading of them the open
     # model did not make too is checked ("Did you say: back up?"), never acted on from noise ("uh huh" at 10 dB)
-    final = tuple(s for name, s in language.sentences if name in ENDING + ("GoBack",) and len(s.split()) <= 3)
+    final = tuple(s for name, s in language.sentences if name in CHECKED_COMMANDS and len(s.split()) <= 3)
     requests = tuple(" ".join(w) for w, group in replies.items() if group in REQUESTS and len(w) <= 4)
     # "sorry, what?", "sorry, say that again": an apology before a short request (the reader takes these too)
     requests += tuple(f"sorry {r}" for r in requests if len(r.split()) <= 2 and r.split()[0] not in ("sorry", "pardon"))
@@ -119,12 +121,11 @@ def context_for(ask: Ask, knowledge) -> Context | None:
         # "no never", "yes i do" to "Do you have back pain now, or ...?": the plain yes and no forms of up to two
         # words and the echoes; not "only some" or "a little", into which the room forced "only years ago"
         plain = tuple(" ".join(w) for w, group in replies.items() if group in PLAIN_YES_NO and len(w) <= 2)
-        yes_no = _unique(plain + echoes) if ask.yes_no_too else ()
-        lexicon_of = language.lexicons.get(ask.fact)
-        if lexicon_of is not None and lexicon_of.historical is not None:  # "years ago", "in the past": past
-            yes_no += tuple(f"{lead}{' '.join(c)}" for c in language.cues.history_after if len(c) <= 3
-                            for lead in ("", "only "))
-        phrases = _unique(said + lexicon + yes_no + unsure + spelled_out)
+        yes_no = plain + echoes if ask.yes_no_too else ()
+        read_as_past = language.lexicons.get(ask.fact) is not None and language.lexicons[ask.fact].historical is not None
+        past = tuple(f"{lead}{' '.join(c)}" for c in language.cues.history_after if len(c) <= 3
+                     for lead in ("", "only ")) if read_as_past else ()  # "years ago", "in the past"
+        phrases = _unique(said + lexicon + yes_no + past + unsure + spelled_out)
         return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices), phrases, checked=final,
                        beyond=beyond((ANSWER_GROUPS if ask.yes_no_too else ("unsure",)) + REQUESTS, phrases, spelled=True))
     if "how long" in ask.text.lower():
@@ -135,7 +136,7 @@ def context_for(ask: Ask, knowledge) -> Context | None:
 
 
 def _said_of(fact: str, phrases) -> tuple[str, ...]:
-    """How the lexicon says the fact in up to three words ("gradually", "all of a sudden", "bad back")."""
+    """How the lexicon says the fact in up to three words ("gradually", "out of nowhere", "bad back")."""
     return _unique(tuple(p.text for p in phrases if p.fact == fact and p.text and len(p.text.split()) <= 3
                          and all(len(w) > 1 or w in "ai" for w in p.text.split())))  # not "back s fine" of "back's"
 
