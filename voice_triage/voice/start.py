@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -128,7 +129,7 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
 
     channel = VoiceChannel(listener, recognizer, speaker, stdout, jsonl,
                            Endpointing(options.silence, options.listen_timeout),
-                           listen_for=lambda ask: context_for(ask, brain.knowledge),
+                           listen_for=lru_cache(maxsize=128)(lambda ask: context_for(ask, brain.knowledge)),
                            matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
                            answers=lambda ask, text: answer_to(brain, ask, text),
                            keyboard=stdin, type_while_listening=typing)
