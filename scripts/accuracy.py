@@ -71,19 +71,25 @@ def score_red_flags(brain, part: str) -> dict:
             "negatives": len(evalsets.red_flags(part)) - positives, "misses": misses}
 
 
+def judge(assessment, item: dict) -> tuple[bool, bool | None]:
+    """Whether an assessment's care level is acceptable for a labelled description (its red flags fired), and
+    whether its first source is (None when the item names no source)."""
+    level_ok = assessment.level in item["levels"] and set(item.get("red_flags", [])) <= set(assessment.red_flags)
+    if not item.get("top"):
+        return level_ok, None
+    return level_ok, bool(assessment.sources) and assessment.sources[0].id in item["top"]
+
+
 def score_descriptions(brain, part: str) -> dict:
     level, top, tops, misses = 0, 0, 0, []
     items = evalsets.descriptions(part)
     for item in items:
         assessment = brain.assess_text(item["text"])
-        level_ok = assessment.level in item["levels"] and set(item.get("red_flags", [])) <= set(assessment.red_flags)
+        level_ok, top_ok = judge(assessment, item)
         level += level_ok
-        top_ok = True
-        if item.get("top"):
-            tops += 1
-            top_ok = bool(assessment.sources) and assessment.sources[0].id in item["top"]
-            top += top_ok
-        if not (level_ok and top_ok):
+        tops += top_ok is not None
+        top += bool(top_ok)
+        if not (level_ok and top_ok is not False):
             misses.append(f"{assessment.level} {[s.id for s in assessment.sources][:2]}: {item['text']!r}")
     return {"level": level, "total": len(items), "top": top, "tops": tops, "misses": misses}
 

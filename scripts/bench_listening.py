@@ -6,7 +6,8 @@ espeak-ng at two speaking rates. It is decoded by the real recogniser in its que
 read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR.
 
 Short answers: understood (at once, or after "Did you say ...?" which the person confirms), asked
-again, wrong, and yes/no flips. Descriptions: red flags fired at once (none may be, for a description
+again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and the care level and first source
+still acceptable. Descriptions in the dialogue: red flags fired at once (none may be, for a description
 without one), and for those with one, whether it was escalated or confirmed by its own question.
 """
 
@@ -281,6 +282,47 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
     return lines
 
 
+def words_of(text: str) -> list[str]:
+    """Words as a recogniser writes them: lower case, digits spelled ("3 weeks" is said "three weeks")."""
+    from voice_triage.duration import NUMBER_WORDS
+    from voice_triage.normalize import tokenize
+
+    vague = {"a", "an", "half", "couple", "few", "several", "many"}
+    spelled = {str(value): word for word, value in NUMBER_WORDS.items() if word not in vague}
+    return [spelled.get(token, token) for token in tokenize(text.replace("-", " "))]
+
+
+def heard_descriptions(listening: Listening, all_voices: list[Voice], part: str) -> list[str]:
+    """Whole descriptions in clean speech, read in one go as `assess --audio` reads them: the share of words heard
+    wrong (word error rate), and how often the care level and the first source stay acceptable (as typed: the
+    ceiling)."""
+    import evalsets
+    from accuracy import judge
+    from rapidfuzz.distance import Levenshtein
+
+    items = evalsets.descriptions(part)
+    counts = collections.Counter()
+    for voice in all_voices:
+        for n, item in enumerate(items):
+            heard = listening.hear(with_noise(voice.say(item["text"]), None, seed=n), None)
+            said = words_of(item["text"])
+            counts[voice.name] += Levenshtein.distance(said, words_of(heard.text))
+            counts[voice.name + " words"] += len(said)
+            level_ok, top_ok = judge(listening.brain.assess_text(heard.text), item)
+            counts["level"] += level_ok
+            counts["top"] += bool(top_ok)
+            counts["tops"] += top_ok is not None
+    typed = [judge(listening.brain.assess_text(item["text"]), item) for item in items]
+    words = sum(counts[v.name + " words"] for v in all_voices)
+    errors = sum(counts[v.name] for v in all_voices)
+    return [f"spoken descriptions heard in one go ({part}, clean, {len(items)} x {len(all_voices)} voices): "
+            f"words wrong {errors / words:.1%}, acceptable level {counts['level']}/{len(items) * len(all_voices)}, "
+            f"first source {counts['top']}/{counts['tops']} (typed: level {sum(ok for ok, _ in typed)}/{len(items)}, "
+            f"first source {sum(bool(top) for _, top in typed)}/{sum(top is not None for _, top in typed)})",
+            "    words wrong by voice: " + ", ".join(f"{v.name} {counts[v.name] / counts[v.name + ' words']:.1%}"
+                                                 for v in all_voices)]
+
+
 def main() -> list[str]:
     from voice_triage.brain import Brain
     from voice_triage.knowledge import load_knowledge
@@ -294,6 +336,8 @@ def main() -> list[str]:
         for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
             lines += short_answers(listening, all_voices, part)
     if "--quick" not in sys.argv:
+        for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
+            lines += heard_descriptions(listening, all_voices, part)
         lines += descriptions(listening, all_voices)
     lines.append(f"({time.perf_counter() - started:.0f} s)")
     return lines

@@ -314,3 +314,17 @@ def test_the_open_model_learns_how_descriptions_say_how_long(brain):
     sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
     assert {"for a week", "about three months", "three months ago"} <= set(sentences)
     assert "for a" in build_arpa(sentences, {w for s in sentences for w in s.split()})
+
+
+def test_the_open_model_learns_lexicon_phrases_as_people_say_them(brain):
+    """The lexicon drops stop words ("speech slurred"); people say "my speech is slurred". Without the frame, the
+    bigrams had never seen "is slurred", and the recording was heard "my speech is floor"."""
+    from voice_triage.knowledge import phrases_of
+    from voice_triage.voice.lm import build_arpa, domain_sentences, spoken_frames
+
+    sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
+    assert "my speech is slurred" in sentences
+    arpa = build_arpa(sentences, {w for s in sentences for w in s.split()})
+    assert " is slurred" in arpa and " my speech" in arpa
+    # only where the phrase starts with something people call "my ...": no "my sudden is onset"
+    assert spoken_frames(["face droop", "sudden onset", "foot"], frozenset({"face", "foot"})) == ["my face is droop"]

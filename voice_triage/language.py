@@ -97,6 +97,8 @@ class Cues:
     """The body parts they may refer to."""
     keep_form: frozenset[str] = frozenset()
     """Verb forms matched as written, not through their lemma ("tripped": one event)."""
+    spoken_subjects: frozenset[str] = frozenset()
+    """Said as "my <word> is ..." around a lexicon phrase ("my speech is slurred"): frames for the speech model."""
 
 
 @dataclass(frozen=True)

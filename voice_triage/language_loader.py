@@ -113,6 +113,7 @@ def compile_cues(path: Path, root: Path) -> Cues:
         refer_back_after=frozenset(_words(refer.get("after", []), where, line_of(doc, "refer_back"))),
         refer_back_to=frozenset(_words(refer.get("to", []), where, line_of(doc, "refer_back"))),
         keep_form=frozenset(_words(doc.get("keep_form", []), where, line_of(doc, "keep_form"))),
+        spoken_subjects=frozenset(_words(doc.get("spoken_subjects", []), where, line_of(doc, "spoken_subjects"))),
     )
 
 

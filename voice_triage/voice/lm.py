@@ -74,6 +74,7 @@ def domain_sentences(language, phrases) -> list[str]:
     for texts in by_template.values():
         step = max(1, len(texts) // PER_TEMPLATE)
         sentences += texts[::step]
+    sentences += spoken_frames(sentences, language.cues.spoken_subjects)
     sentences += [s for _, s in language.sentences]
     if language.replies:
         sentences += [" ".join(words) for words in language.replies.phrases if len(words) <= 2]
@@ -82,6 +83,13 @@ def domain_sentences(language, phrases) -> list[str]:
                   cues.uncertainty, cues.other):
         sentences += [" ".join(c) for c in group]
     return sentences + duration_sentences()
+
+
+def spoken_frames(lexicon_sentences: list[str], subjects: frozenset[str]) -> list[str]:
+    """Lexicon phrases as they are said: "speech slurred" as "my speech is slurred". The lexicon drops the stop
+    words, so without these the bigrams never saw "is slurred", and "my speech is slurred" was heard "... floor"."""
+    return [f"my {words[0]} is {' '.join(words[1:])}" for words in (s.split() for s in lexicon_sentences)
+            if len(words) >= 2 and words[0] in subjects]
 
 
 def duration_sentences() -> list[str]:

