@@ -224,6 +224,11 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     assert kept("yes_no", "nope", "no", 0.2).confidence >= 0.5
     # the grammar stopped short of the word that makes it a no: checked, never taken as a yes
     assert kept("yes_no", "probably", "probably all", 0.3).confidence < 0.5
+    # readings that share only a word that says nothing of the answer ("uh huh" forced into "i doubt", heard "i up"
+    # openly): no agreement, so the hedged no is checked, never taken; a side still shares "my" with its reading
+    assert kept("yes_no", "i doubt", "i up", 0.17).confidence < 0.5
+    assert kept("yes_no", "yes i have", "no i have", 0.3).confidence < 0.5
+    assert kept("side", "my left foot", "my what foot", 0.3).confidence >= 0.5
     def side_taken_and_sign_checked(both: Transcript) -> None:
         dialogue = SpokenDialogue(brain)
         dialogue.start()

@@ -60,6 +60,11 @@ class Context:
     """Whole answers too long for the grammar ("i don't think so"): the open model alone can hear them."""
     signs: bool = False
     """Its answer may be a warning sign's (a yes or a no); a side or a duration never is."""
+    plain_words: frozenset[str] = frozenset()
+    """Words that say nothing of a yes or a no ("i", "it", "have": the stop words of intents/cues.yaml). Two
+    readings that share only these do not agree: "i up" openly is no support for "i doubt" in the grammar, a
+    hedged no that "uh huh" was forced into. Not for a side or a duration ("my left foot" openly "my what foot"),
+    where a wrong reading is no warning sign's answer."""
 
     @property
     def expected(self) -> frozenset[str]:
@@ -108,7 +113,8 @@ def context_for(ask: Ask, knowledge) -> Context | None:
 
     if ask.expect == "yes_no":
         phrases = _unique(answers + echoes + requests + commands)
-        return Context("yes_no", phrases, checked=final, beyond=beyond(ANSWER_GROUPS + REQUESTS, phrases), signs=True)
+        return Context("yes_no", phrases, checked=final, beyond=beyond(ANSWER_GROUPS + REQUESTS, phrases), signs=True,
+                       plain_words=frozenset(language.cues.stop_words))
     if ask.expect == "choice":
         choices = [c.replace("_", " ") for c in ask.choices]
         lexicon = _said_of(ask.fact, phrases_of(knowledge))

@@ -54,7 +54,7 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)
     if heard.text and _sound(heard.text) == _sound(in_context.text):
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
-    shared = set(heard.text.split()) & set(in_context.text.split())
+    shared = (set(heard.text.split()) & set(in_context.text.split())) - context.plain_words
     if heard.text and matters(heard.text, in_context.text):
         overlap = shared and len(heard.text) <= len(in_context.text) + 2
         unsure_sign = (not context.signs and heard.confidence < OPEN_ANSWER_CONFIDENCE
