@@ -137,6 +137,30 @@ def test_a_misheard_both_sides_with_back_pain_is_held_for_its_own_questions(spok
     assert spoken.facts.get("regions") == ["outer_lower_leg"], "the rest of what was said is kept"
 
 
+def test_an_answer_that_makes_a_red_flag_with_what_came_before_is_read_back_not_looped(spoken):
+    """Found in the room: both legs named, then "yes he has back pain" (0.6) to the back pain question. Together
+    they are the cauda equina sign, which no question of the flag can confirm: the saddle question was asked, its
+    "no" left the back pain answer to be asked again, and the same answer asked the saddle question again, six
+    times. The answer itself is read back, then acted on as typed, and no question is put more than 3 times."""
+    spoken.hear("tingling down the outside of both legs", 0.95)
+    back_pain = next(q for q in spoken.brain.rules.questions if q.fact == "back_pain")
+    spoken._ask(back_pain)
+    events = spoken.hear("yes he has back pain", 0.6)
+    assert ask_texts(events) == ["Did you say: yes he has back pain?"] and not spoken.assessment().red_flags
+    spoken.hear("yes", 0.95)
+    assert "cauda_equina" in spoken.assessment().red_flags
+    # a person who says no to the read-back: asked again, then (third put) moved on; the saddle is never asked
+    again = spoken.__class__(spoken.brain)
+    again.start()
+    again.hear("tingling down the outside of both legs", 0.95)
+    again._ask(back_pain)
+    events = again.hear("yes he has back pain", 0.6) + again.hear("no", 0.95) + again.hear("yes he has back pain", 0.6)
+    said = [e.text for e in events]
+    assert said[:2] == ["Did you say: yes he has back pain?", "Sorry. " + (back_pain.plain or back_pain.text)]
+    assert "Let's move on." in said and again.pending is not back_pain
+    assert not any(text.startswith("I may have heard") for text in said)
+
+
 def test_a_spoken_uh_huh_to_a_warning_sign_is_confirmed_in_plainer_words(spoken):
     """Aloud, "uh huh" and "uh uh" sound almost alike (the recogniser swaps them): which was it?"""
     question = at(spoken, "screen_saddle")

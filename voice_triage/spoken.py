@@ -47,6 +47,12 @@ class SpokenDialogue(Dialogue):
         if self._check is not None:
             return self._after_check(text, confidence)
         flag, probe, withheld = self._new_red_flag(text)
+        if flag is not None and self.pending not in (None, DESCRIBE) and not self._asked_about(flag) \
+                and not self._sign_heard(flag, probe):
+            # the answer makes a red flag with what was said before ("yes" to back pain, both legs named), and no
+            # question of the flag can confirm it (a "no" to the saddle question left the answer to be asked again,
+            # and again): the answer itself is read back when unsure, then acted on, as typed
+            return self._read_back(text) if confidence < self.sure_of_warning else self._heard(text)
         if flag is not None and (confidence < self.sure_of_warning or not self._asked_about(flag)):
             return self._confirm_sign(text, flag, probe, withheld)
         if self._sounds_alike(text):  # "uh huh" or "uh uh" to a warning sign: which was it?
@@ -66,12 +72,17 @@ class SpokenDialogue(Dialogue):
         # and its facts go on to their own questions anyway (its warning signs were checked above)
         if self.pending is not None and confidence < self.confirm_below and self.pending is not DESCRIBE \
                 and self._valid(text):
-            question, self.last_reading = self.pending, "check"
-            events = self._put_again(question, f"Did you say: {text}?", expect="yes_no")
-            # put three times already, it moved on: the next answer is to the next question, not to this check
-            self._check = text if self.pending is question else None
-            return events
+            return self._read_back(text)
         return self._heard(text)
+
+    def _read_back(self, text: str) -> list[Event]:
+        """ "Did you say: ...?", counted as a put of the open question."""
+        question, self.last_reading = self.pending, "check"
+        assert question is not None
+        events = self._put_again(question, f"Did you say: {text}?", expect="yes_no")
+        # put three times already, it moved on: the next answer is to the next question, not to this check
+        self._check = text if self.pending is question else None
+        return events
 
     # -- checks -----------------------------------------------------------------------
 
@@ -122,6 +133,12 @@ class SpokenDialogue(Dialogue):
         flags = [f for f in self.brain.rules.red_flags if f.id in fired]
         withheld = {fact for f in flags for fact in facts_in(f.fires_when)}
         return (flags[0] if flags else None), probe, withheld
+
+    def _sign_heard(self, flag, probe: dict) -> bool:
+        """This turn names a sign that one of the red flag's own questions asks about (not only facts that make
+        it together, like back pain now with both legs)."""
+        heard = {fact for fact in facts_in(flag.fires_when) if probe.get(fact) is True}
+        return any(heard & ({q.fact} | set(q.covers)) for q in flag.questions)
 
     def _asked_about(self, flag) -> bool:
         """The open question is this red flag's own."""
