@@ -66,11 +66,16 @@ def pronounced(text: str) -> tuple[str, ...] | None:
     return None if None in phones else tuple(p for word in phones for p in word)
 
 
+WHERE = "Where exactly"
+"""The question put when a description named no place."""
+
+
 class Patient:
     """A scripted patient: its turns first, then an answer chosen by a phrase in the question."""
 
     def __init__(self, scenario: dict, reader=None) -> None:
         self.pending = list(scenario.get("turns", []))
+        self.description = self.pending[0] if self.pending else None
         self.answers = scenario.get("answers") or {}
         self.default = scenario.get("default", "no")
         self.reader = reader
@@ -86,7 +91,11 @@ class Patient:
             # read back aloud, "for days" is what they said ("four days"): a person hears their own words
             same = same or (pronounced(heard) is not None and pronounced(heard) == pronounced(self.last))
             return "yes" if same else "no"
-        if self.pending:
+        if question.startswith(WHERE) and self.description and self.description not in self.pending:
+            # asked where, after a description misheard: they say it again (their scripted turns wait), where a
+            # scripted "no" put the answers out of step with the questions ("I meant no" answered a warning sign)
+            self.last = self.description
+        elif self.pending:
             self.last = self.pending.pop(0)
         else:
             self.last = next((a for key, a in self.answers.items() if key.lower() in question.lower()), self.default)
