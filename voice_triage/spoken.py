@@ -76,7 +76,7 @@ class SpokenDialogue(Dialogue):
         return self._heard(text)
 
     def _read_back(self, text: str) -> list[Event]:
-        """ "Did you say: ...?", counted as a put of the open question."""
+        """Reads the turn back ("Did you say: ...?"), counted as a put of the open question."""
         question, self.last_reading = self.pending, "check"
         assert question is not None
         events = self._put_again(question, f"Did you say: {text}?", expect="yes_no")

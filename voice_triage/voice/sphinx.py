@@ -60,8 +60,9 @@ class SphinxRecognizer:
             config["samprate"] = SAMPLE_RATE
             # PocketSphinx's own search settings (topn 4, ds 1). Until stop 11 the open model scored fewer
             # Gaussians on every other frame: spoken descriptions (dev, 3 voices) had 58.5% of their words wrong
-            # against 44.0% now, and lay warning signs were heard at once in 95 of 222 against 110. The
-            # real-time factor was 0.22 either way on 2 cores
+            # against 44.0% now, and lay warning signs were heard at once in 88 of 222 against 110 (with the
+            # spoken frames of lm.py, without which the defaults lost "my speech is slurred"). The real-time
+            # factor was 0.22 either way on 2 cores
             try:
                 self._decoder = Decoder(config)
                 # a second decoder for the question's grammar, fed the same audio as it comes (RTF about 0.2).
