@@ -137,8 +137,13 @@ class SpokenDialogue(Dialogue):
     def _sign_heard(self, flag, probe: dict) -> bool:
         """This turn names a sign that one of the red flag's own questions asks about (not only facts that make
         it together, like back pain now with both legs)."""
-        heard = {fact for fact in facts_in(flag.fires_when) if probe.get(fact) is True}
+        heard = self._signs_named(flag, probe)
         return any(heard & ({q.fact} | set(q.covers)) for q in flag.questions)
+
+    @staticmethod
+    def _signs_named(flag, probe: dict) -> set[str]:
+        """The red flag's signs this turn says are present."""
+        return {fact for fact in facts_in(flag.fires_when) if probe.get(fact) is True}
 
     def _asked_about(self, flag) -> bool:
         """The open question is this red flag's own."""
@@ -148,13 +153,12 @@ class SpokenDialogue(Dialogue):
         """Keep what else was said, but ask the red flag's own question before acting on it; no clear
         answer to that question counts as not sure."""
         self.said.append(text)
-        signs = facts_in(flag.fires_when)
         before = dict(self.facts)
         for fact, value in probe.items():  # "mumbled ... bowel": stroke is checked, and the bladder not taken
             if fact not in withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
                 self.facts[fact] = value
         self._hold_back_signs(before, probe)
-        heard = {f for f in signs if probe.get(f) is True}
+        heard = self._signs_named(flag, probe)
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
         self._sign_question = question
         self.last_reading = "check_warning_sign"
