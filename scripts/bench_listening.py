@@ -5,8 +5,8 @@ synthesised at run time with each voice: Piper (en_US-joe-medium, when piper-tts
 espeak-ng at two speaking rates. It is decoded by the real recogniser in its question's context and
 read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR.
 
-Short answers: understood (at once, or after "Did you say ...?" which the person confirms), asked
-again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and the care level and first source
+Short answers, and places said in answer to "Where exactly?": understood (at once, or after "Did you say ...?"
+which the person confirms), asked again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and the care level and first source
 still acceptable. Descriptions in the dialogue: red flags fired at once (none may be, for a description
 without one), and for those with one, whether it was escalated or confirmed by its own question.
 """
@@ -113,7 +113,8 @@ class Listening:
         self.questions = {"yes_no": next(q for f in brain.rules.red_flags for q in f.questions
                                          if q.fact == "screen_weakness"),
                           "side": next(q for q in brain.rules.questions if q.fact == "side"),
-                          "duration": next(q for q in brain.rules.questions if q.fact == "duration_days")}
+                          "duration": next(q for q in brain.rules.questions if q.fact == "duration_days"),
+                          "where": next(q for q in brain.rules.questions if q.fact == "regions")}
         self.asks = {name: Dialogue._ask_event(q, q.text) for name, q in self.questions.items()}
         self.matters = lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context))
         self.answers = lambda ask, text: answer_to(brain, ask, text)
@@ -139,8 +140,8 @@ class Listening:
 
         dialogue = (SpokenDialogue if spoken else Dialogue)(self.brain)
         dialogue.start()
-        if context_name:
-            dialogue.hear("tingling on the top of my foot")
+        if context_name:  # a description that names no place, for "Where exactly do you feel it?"
+            dialogue.hear("my foot tingles" if context_name == "where" else "tingling on the top of my foot")
             dialogue._ask(self.questions[context_name])
         return dialogue
 
@@ -159,6 +160,8 @@ class Listening:
             return {True: "yes", False: "no", "unsure": "unsure"}.get(value, "asked again")
         if context_name == "duration":
             return str(value) if value is not None else "asked again"
+        if context_name == "where":
+            return "+".join(sorted(value)) if value else "asked again"
         return str(value) if value else "asked again"
 
 
@@ -189,10 +192,12 @@ def same_care(got: str, label: str, thresholds: set[int]) -> bool:
     return all((int(got) > t) == (int(label) > t) for t in thresholds)
 
 
-def short_answers(listening: Listening, all_voices: list[Voice], part: str | None) -> list[str]:
+def short_answers(listening: Listening, all_voices: list[Voice], part: str | None, places: bool = False) -> list[str]:
+    """Yes/no forms, sides and durations (the targets of issue 7), or with `places` the answers to "Where exactly
+    do you feel it?"."""
     import evalsets
 
-    items = evalsets.spoken_answers(part)
+    items = [item for item in evalsets.spoken_answers(part) if (item[0] == "where") == places]
     thresholds = duration_thresholds()
     lines = []
     for snr in NOISE_SNR_DB:
@@ -216,7 +221,8 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                 if got not in (label, "checked", "asked again") or ("--misses" in sys.argv and got == "asked again"):
                     misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got}")
         noise = "clean" if snr is None else f"{snr} dB SNR brown noise"
-        lines.append(f"short answers ({part or 'all'}, {noise}): understood {counts['understood']}/{counts['total']} "
+        kind = "places" if places else "short answers"
+        lines.append(f"{kind} ({part or 'all'}, {noise}): understood {counts['understood']}/{counts['total']} "
                      f"= {counts['understood'] / counts['total']:.1%} ({counts['checked']} after 'Did you say'), "
                      f"asked again {counts['asked again']}, wrong {counts['wrong']}, yes/no flips {len(flips)}")
         per_voice = len(items)
@@ -335,6 +341,8 @@ def main() -> list[str]:
     if "--descriptions" not in sys.argv:
         for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
             lines += short_answers(listening, all_voices, part)
+        for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
+            lines += short_answers(listening, all_voices, part, places=True)
     if "--quick" not in sys.argv:
         for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
             lines += heard_descriptions(listening, all_voices, part)

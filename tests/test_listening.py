@@ -18,8 +18,9 @@ def listening(brain):
     from voice_triage.voice.start import _new_red_flags, answer_to, recognizer_for
 
     side = next(q for q in brain.rules.questions if q.fact == "side")
+    where = next(q for q in brain.rules.questions if q.fact == "regions")
     asks = {"side": Dialogue._ask_event(side, side.text), "yes_no": Ask("Is there any new weakness?", "yes_no"),
-            "duration": Ask("How long have you had it?", "free")}
+            "duration": Ask("How long have you had it?", "free"), "where": Dialogue._ask_event(where, where.text)}
     return (recognizer_for(brain, "pocketsphinx"), asks, lambda a, b: bool(_new_red_flags(brain, a, b)),
             lambda ask, text: answer_to(brain, ask, text))
 
@@ -64,6 +65,52 @@ def test_short_spoken_answers_are_heard_better_in_their_question(brain, listenin
     assert shaped > opened
 
 
+def test_places_said_again_at_where_exactly_lose_nothing_the_open_model_heard(brain, listening):
+    """A description said again in answer to "Where exactly?" is decoded with the places' grammar too: a place the
+    open model heard is never lost to the grammar's shorter reading (the open one names more, or the same)."""
+    located = [u for u in UTTERANCES if u["family"] == "locations"]
+    opened = shaped = 0
+    for item in located:
+        heard, kept = chosen(brain, listening, dict(item, context="where"))
+        opened += heard_right(brain, item, heard.text)
+        shaped += heard_right(brain, item, kept.text)
+    # measured: 9 of 9 either way (the open model hears these Piper recordings well); 5 of 9 before a confident
+    # open reading that names places was kept over the grammar's
+    assert shaped >= opened >= len(located) - 2
+
+
+def test_a_places_grammar_holds_how_places_are_said(brain):
+    from voice_triage.dialogue import Dialogue
+    from voice_triage.voice.context import context_for, jsgf
+
+    where = next(q for q in brain.rules.questions if q.fact == "regions")
+    context = context_for(Dialogue._ask_event(where, where.text), brain.knowledge)
+    for said in ("heel", "my big toe", "on top of my foot", "down the outside of my leg", "i don't know", "stop"):
+        assert context.holds(said), said
+    assert not context.holds("numb top of my foot") and not context.holds("on the")
+    grammar = jsgf(context, {w for p in context.phrases + ("on", "top", "down") for w in p.split()})
+    assert "<lead> <place>" in grammar and "( on | " not in grammar  # leads are a rule, not 20 times the places
+
+
+def test_an_open_reading_that_names_more_places_is_kept(brain):
+    from voice_triage.dialogue import Dialogue
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
+    from voice_triage.voice.start import answer_to
+
+    where = Dialogue._ask_event(next(q for q in brain.rules.questions if q.fact == "regions"), "Where?")
+    context = context_for(where, brain.knowledge)
+    heard = Transcript("the top of my foot and my big toe", 0.7)
+    kept = choose(Transcript("the top of my foot", 0.0), heard, context, lambda a, b: False,
+                  lambda text: answer_to(brain, where, text))
+    assert kept is heard
+    other = Transcript("my big toe", 0.7)  # two different places, each a whole answer: checked, never picked
+    kept = choose(Transcript("the top of my foot", 0.0), other, context, lambda a, b: False,
+                  lambda text: answer_to(brain, where, text))
+    assert kept.confidence < 0.5
+
+
 def test_a_reading_the_grammar_may_have_forced_is_checked(brain, listening):
     stop = next(u for u in UTTERANCES if u["file"] == "cmd_stop.wav")
     _, kept = chosen(brain, listening, dict(stop, context="yes_no"))
@@ -92,7 +139,9 @@ def test_every_question_kind_has_a_small_grammar(brain):
     language = brain.knowledge.language
     words = set(language.repairer.vocabulary) | {w for p in language.replies.phrases for w in p}
     choices = [Dialogue._ask_event(q, q.text) for q in brain.rules.questions if q.expect == "choice"]
-    for ask in (Ask("Is it cold?", "yes_no"), *choices, Ask("How long have you had it?", "free")):
+    where = next(q for q in brain.rules.questions if q.fact == "regions")
+    for ask in (Ask("Is it cold?", "yes_no"), *choices, Ask("How long have you had it?", "free"),
+                Dialogue._ask_event(where, where.text)):
         context = context_for(ask, brain.knowledge)
         # 717 phrases decode about as fast as 493 did (0.25-0.39 s for a whole short turn here, varying with
         # load; latency in scripts/bench_room.py); ~1,000 took 1-2x real time

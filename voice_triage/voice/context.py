@@ -1,6 +1,6 @@
 """What to listen for: a recognition context for each kind of question, built from intents/.
 
-A question shapes its likely answers: yes/no forms, the choices offered, a duration. The engine
+A question shapes its likely answers: yes/no forms, the choices offered, a duration, a place. The engine
 decodes a turn twice, with the context's small grammar and with the open domain model, and
 voice/readings.py decides between the two readings.
 Grammars stay small: PocketSphinx decodes a JSGF of ~200 phrases at a few percent of real time,
@@ -32,6 +32,11 @@ ECHO_VERBS = ("do", "have", "did", "am", "don't", "haven't", "didn't")
 SAID_ECHOES = {"i": ("do", "did", "have", "am", "don't", "didn't", "haven't"),
                "it": ("does", "did", "is", "has", "doesn't", "didn't", "isn't", "hasn't")}
 """Echoes said alone ("I do", "it isn't"), with the subject and verb agreeing: the grammar holds what people say."""
+PLACE_LEADS = ("my", "the", "in", "on", "in my", "on my", "in the", "on the", "at the", "around my", "around the",
+               "down", "down the", "along the", "across the", "under", "under my", "behind", "just", "just the",
+               "just my", "all over", "all over my")
+"""Words before a place ("on top of my foot", "down the outside of my leg"): a rule of the grammar, not phrases, as
+the places times these would be thousands."""
 CHOICE_CARRIERS = ("{c}", "the {c}", "the {c} one", "{c} one", "{c} leg", "{c} foot", "{c} side", "my {c} leg",
                    "my {c} foot", "just the {c}", "only the {c}")
 """How one of several choices is said: "the left one", "left leg"."""
@@ -54,6 +59,8 @@ class Context:
     """Whole answers, lower case."""
     durations: bool = False
     """Also any duration: "two days", "a week or so", "about three weeks", "for months"."""
+    places: tuple[str, ...] = ()
+    """Also any of these places (phrases too) after one of PLACE_LEADS: "on top of my foot"."""
     checked: tuple[str, ...] = ()
     """Phrases of the grammar whose reading is checked unless the open model heard them too (stop, go back)."""
     beyond: frozenset[str] = frozenset()
@@ -74,7 +81,9 @@ class Context:
     def holds(self, text: str) -> bool:
         """A whole answer of this context. A grammar search that ran out of audio before the end of a
         phrase reports the path so far ("you" of "you bet"): that is no reading."""
-        return text in self.expected or (self.durations and parse_duration(text.split()) is not None)
+        if text in self.expected or (self.durations and parse_duration(text.split()) is not None):
+            return True
+        return any(text.startswith(lead + " ") and text[len(lead) + 1:] in self.places for lead in PLACE_LEADS)
 
 
 def context_for(ask: Ask, knowledge) -> Context | None:
@@ -134,6 +143,13 @@ def context_for(ask: Ask, knowledge) -> Context | None:
         phrases = _unique(said + lexicon + yes_no + past + unsure + spelled_out)
         return Context("choice_" + "_".join(c.replace(" ", "_") for c in choices), phrases, checked=final,
                        beyond=beyond((ANSWER_GROUPS if ask.yes_no_too else ("unsure",)) + REQUESTS, phrases, spelled=True))
+    if ask.fact and ask.expect == "free" and language.lexicons.get(ask.fact) is not None \
+            and language.lexicons[ask.fact].kind == "list":  # "Where exactly do you feel it?"
+        places = _said_of(ask.fact, phrases_of(knowledge), words=4)
+        unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
+        phrases = _unique(places + unsure + spelled_out)
+        return Context(ask.fact, phrases, places=places, checked=final, plain_words=frozenset(language.cues.stop_words),
+                       beyond=beyond(("unsure",) + REQUESTS, phrases, spelled=True))
     if "how long" in ask.text.lower():
         unsure = tuple(" ".join(w) for w, group in replies.items() if group == "unsure" and len(w) <= 3)
         phrases = _unique(unsure + spelled_out)
@@ -141,9 +157,9 @@ def context_for(ask: Ask, knowledge) -> Context | None:
     return None
 
 
-def _said_of(fact: str, phrases) -> tuple[str, ...]:
-    """How the lexicon says the fact in up to three words ("gradually", "out of nowhere", "bad back")."""
-    return _unique(tuple(p.text for p in phrases if p.fact == fact and p.text and len(p.text.split()) <= 3
+def _said_of(fact: str, phrases, words: int = 3) -> tuple[str, ...]:
+    """How the lexicon says the fact in up to `words` words ("gradually", "out of nowhere", "bad back")."""
+    return _unique(tuple(p.text for p in phrases if p.fact == fact and p.text and len(p.text.split()) <= words
                          and all(len(w) > 1 or w in "ai" for w in p.text.split())))  # not "back s fine" of "back's"
 
 
@@ -168,5 +184,9 @@ def jsgf(context: Context, words: set[str]) -> str:
                   "<duration> = [ " + " | ".join(known(["about", "around", "for", "nearly", "almost", "over"]))
                   + " ] ( <one> <unit> | [ <many> ] <units> ) [ " + " | ".join(known(["or so", "ago"])) + " ];"]
         alternatives.append("<duration>")
+    if context.places:
+        lines += [f"<lead> = ( {' | '.join(known(PLACE_LEADS))} );",
+                  f"<place> = ( {' | '.join(known(context.places))} );"]
+        alternatives.append("<lead> <place>")
     lines.append("public <answer> = " + " | ".join(alternatives) + ";")
     return "\n".join(lines) + "\n"

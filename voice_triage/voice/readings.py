@@ -31,8 +31,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
            matters: Callable[[str, str], bool], answers: Callable[[str], str | None] | None = None) -> Transcript:
     """The open reading when the question's grammar heard nothing, when the open model landed on a whole
     answer of the `context` (one too long for the grammar included), or, with some confidence, on another
-    reading that `answers` the question ("i think so"), or when it heard something that `matters` (a warning
-    sign) the grammar did not; else the grammar's reading, checked where the two disagree."""
+    reading that `answers` the question ("i think so"; at "Where exactly?", any that names places), or when it heard
+    something that `matters` (a warning sign) the grammar did not; else the grammar's reading, checked where the two disagree."""
     answer = answers or (lambda _: None)
     if in_context is None or not context.holds(in_context.text):
         return heard
@@ -71,7 +71,9 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         # answer ("thank god no"): what followed the sound is read back
         return _with_confidence(Transcript(rest, heard.confidence, heard.words[1:]), DISAGREE_CONFIDENCE)
     if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and (mine := answer(heard.text)) is not None:
-        if mine == theirs:
+        if mine == theirs or context.places:
+            # places: a description said again ("pins and needles in my toes") names more than one phrase of the
+            # grammar, which then forces it into another ("in simple english", "ends of my toes")
             return heard
         if theirs is None:
             # the grammar heard a request or command ("sorry what" openly "sorry i was"): a question back is

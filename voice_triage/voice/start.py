@@ -16,7 +16,7 @@ from .asr import SpeechError, choose_recognizer
 from .audio import AudioError, Microphone
 from .endpoint import Endpointing
 from .channel import RecordedTurns, VoiceChannel
-from .context import TYPED_ONLY, context_for
+from .context import PLACE_LEADS, TYPED_ONLY, context_for
 from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
 
 
@@ -56,20 +56,22 @@ def _new_red_flags(brain: Brain, heard: str, in_context: str) -> set[str]:
 
 
 def answer_to(brain: Brain, ask: Ask, text: str) -> str | None:
-    """What a reading answers to `ask` itself ("yes", "no, hedged", "unsure", the choices it names, a number of days),
-    or None. A request ("what") answers nothing: it is the commonest mishearing of a short answer ("left")."""
+    """What a reading answers to `ask` itself ("yes", "no, hedged", "unsure", the choices or places it names, a number
+    of days), or None. A request ("what") answers nothing: it is the commonest mishearing of a short answer ("left")."""
     reply = brain.replies.read(text)
     if reply.kind in ("yes", "no", "unsure"):
         return reply.kind + (", hedged" if reply.hedged else "")  # "probably not" is checked, "no" is not
     words = tokenize(text)
-    if ask.expect == "choice":
+    lexicon = brain.lexicons.get(ask.fact) if ask.fact else None
+    if ask.expect == "choice" or (lexicon is not None and lexicon.kind == "list"):
         facts: dict = {}
         if ask.fact:  # as the lexicon reads it: "gradually" and "slowly" agree
             brain.read(facts, text)
-        if isinstance(facts.get(ask.fact), str):
-            return facts[ask.fact].replace("_", " ")
-        named = [choice for choice in ask.choices if choice in words]
-        return "+".join(named) if named else None
+        value = facts.get(ask.fact)
+        if isinstance(value, str):
+            return value.replace("_", " ")
+        named = sorted(value) if isinstance(value, list) else [choice for choice in ask.choices if choice in words]
+        return "+".join(named) if named else None  # places too: "top_of_foot+toes"
     days = parse_duration(words) if "how long" in ask.text.lower() else None
     return f"{days} days" if days is not None else None
 
@@ -98,7 +100,8 @@ def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, v
     words = vocabulary(brain)
     sentences = as_said(domain_sentences(language, phrases_of(brain.knowledge)), words)
     answer_words = frozenset(w for words in language.replies.phrases for w in words) \
-        | frozenset(w for _, sentence in language.sentences for w in sentence.split())
+        | frozenset(w for _, sentence in language.sentences for w in sentence.split()) \
+        | frozenset(w for lead in PLACE_LEADS for w in lead.split())
     return choose_recognizer(engine, words, sentences, model, vosk_mode, answer_words - TYPED_ONLY)
 
 
