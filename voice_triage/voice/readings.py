@@ -31,8 +31,9 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
            matters: Callable[[str, str], bool], answers: Callable[[str], str | None] | None = None) -> Transcript:
     """The open reading when the question's grammar heard nothing, when the open model landed on a whole
     answer of the `context` (one too long for the grammar included), or, with some confidence, on another
-    reading that `answers` the question ("i think so"; at "Where exactly?", any that names places), or when it heard
-    something that `matters` (a warning sign) the grammar did not; else the grammar's reading, checked where the two disagree."""
+    reading that `answers` the question ("i think so"; at "Where exactly?", any that names places), or when it
+    heard something that `matters` (a warning sign) the grammar did not; else the grammar's reading, checked
+    where the two disagree."""
     answer = answers or (lambda _: None)
     if in_context is None or not context.holds(in_context.text):
         return heard
