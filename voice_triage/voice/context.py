@@ -83,7 +83,8 @@ class Context:
         phrase reports the path so far ("you" of "you bet"): that is no reading."""
         if text in self.expected or (self.durations and parse_duration(text.split()) is not None):
             return True
-        return any(text.startswith(lead + " ") and text[len(lead) + 1:] in self.places for lead in PLACE_LEADS)
+        return bool(self.places) and any(text.startswith(lead + " ") and text[len(lead) + 1:] in self.places
+                                         for lead in PLACE_LEADS)
 
 
 def context_for(ask: Ask, knowledge) -> Context | None:
@@ -120,6 +121,7 @@ def context_for(ask: Ask, knowledge) -> Context | None:
         return frozenset(_unique(tuple(" ".join(w) for w, group in replies.items() if group in groups and len(w) > 3
                                        and not (spelled and w[0] in SOUNDS_LIKE_AN_ANSWER)))) - set(phrases)
 
+    unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
     if ask.expect == "yes_no":
         phrases = _unique(answers + echoes + requests + commands)
         return Context("yes_no", phrases, checked=final, beyond=beyond(ANSWER_GROUPS + REQUESTS, phrases), signs=True,
@@ -132,7 +134,6 @@ def context_for(ask: Ask, knowledge) -> Context | None:
         bodily = any(f"{c} {part}" in lexicon for c in choices for part in ("leg", "foot"))
         said = tuple(carrier.format(c=c) for c in choices
                      for carrier in (BOTH_CARRIERS if c in PLURAL_CHOICES else CHOICE_CARRIERS if bodily else ("{c}",)))
-        unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
         # "no never", "yes i do" to "Do you have back pain now, or ...?": the plain yes and no forms of up to two
         # words and the echoes; not "only some" or "a little", into which the room forced "only years ago"
         plain = tuple(" ".join(w) for w, group in replies.items() if group in PLAIN_YES_NO and len(w) <= 2)
@@ -146,7 +147,6 @@ def context_for(ask: Ask, knowledge) -> Context | None:
     if ask.fact and ask.expect == "free" and language.lexicons.get(ask.fact) is not None \
             and language.lexicons[ask.fact].kind == "list":  # "Where exactly do you feel it?"
         places = _said_of(ask.fact, phrases_of(knowledge), words=4)
-        unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
         phrases = _unique(places + unsure + spelled_out)
         return Context(ask.fact, phrases, places=places, checked=final, plain_words=frozenset(language.cues.stop_words),
                        beyond=beyond(("unsure",) + REQUESTS, phrases, spelled=True))
