@@ -11,6 +11,7 @@ first sound) for short answers and for descriptions.
 
 from __future__ import annotations
 
+import collections
 import json
 import statistics
 import subprocess
@@ -118,18 +119,25 @@ def text_questions(brain, scenario: dict) -> int:
     return asked
 
 
-def puts_per_question(brain, asks: list[str]) -> int:
-    """The most times one question was put in a row (reprompts, checks and warning-sign checks count)."""
+def puts_per_question(brain, asks: list[str]) -> tuple[int, int]:
+    """The most times one question was put in a row, and in all (reprompts, checks and warning-sign checks count;
+    after "start over", the description's question again, the count begins again)."""
+    from voice_triage.dialogue import DESCRIBE
+
     known = {}
     for q in brain.rules.questions + [q for f in brain.rules.red_flags for q in f.questions]:
         known[q.text] = known[(q.plain or q.text)] = q.fact
-    most, run, current = 0, 0, None
+    most, run, current, puts, most_in_all = 0, 0, None, collections.Counter(), 0
     for text in asks:
         fact = known.get(text) or (current if text.startswith(CHECKS) or text.startswith(("I may", "Sorry")) else text)
+        if fact == DESCRIBE.text and current not in (None, DESCRIBE.text):
+            puts.clear()
         run = run + 1 if fact == current else 1
         current = fact
         most = max(most, run)
-    return most
+        puts[fact] += 1
+        most_in_all = max(most_in_all, puts[fact])
+    return most, most_in_all
 
 
 def kinds_of_asks(events: list[dict]) -> dict[str, int]:
@@ -251,6 +259,7 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="vt-room-"))
     audio = start_virtual_audio(folder / "pulse")
     lines, short, long_, right, ran, within = Report(echo), [], [], 0, 0, 0
+    at_most_3 = collections.Counter()
     try:
         room = audio.open_room()
         say, voice = synthesiser(folder)
@@ -266,12 +275,14 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
             kinds = kinds_of_asks(session["events"])
             confirmations = kinds["read-backs"] + kinds["sign checks"]  # text mode says "Just to be sure" too
             within += len(session["asks"]) <= text_asks + confirmations
-            most = puts_per_question(brain, session["asks"])
+            most, in_all = puts_per_question(brain, session["asks"])
+            at_most_3["in a row"] += most <= 3
+            at_most_3["in all"] += in_all <= 3
             for (ended, replied), text in zip(session["gaps"], session["said"]):
                 (short if len(text.split()) <= SHORT_WORDS else long_).append(replied - ended)
             lines.append(f"  {'ok  ' if ok else 'MISS'} {scenario['name']}: questions {len(session['asks'])} "
                          f"(text mode {text_asks}; " + ", ".join(f"{k} {n}" for k, n in kinds.items()) + "), "
-                         f"most puts of one question {most}, "
+                         f"most puts of one question {most} in a row, {in_all} in all, "
                          f"level {session['final']['level'] if session['final'] else None}")
             if not ok or "-v" in sys.argv:
                 final = session["final"] or {}
@@ -283,6 +294,8 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
     finally:
         audio.stop()
     lines.append(f"  right outcome {right}/{ran}")
+    lines.append(f"  no question put more than 3 times: in a row {at_most_3['in a row']}/{ran}, "
+                 f"in all {at_most_3['in all']}/{ran}")
     lines.append(f"  no more questions than text mode plus confirmations (read-backs and warning-sign checks): "
                  f"{within}/{ran}")
     for name, gaps in (("short answers", short), ("descriptions", long_)):
