@@ -6,8 +6,8 @@ espeak-ng at two speaking rates. It is decoded by the real recogniser in its que
 read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR.
 
 Short answers, and places said in answer to "Where exactly?": understood (at once, or after "Did you say ...?"
-which the person confirms), asked again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and the care level and first source
-still acceptable. Descriptions in the dialogue: red flags fired at once (none may be, for a description
+which the person confirms), asked again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and
+the care level and first source still acceptable. Descriptions in the dialogue: red flags fired at once (none may be, for a description
 without one), and for those with one, whether it was escalated or confirmed by its own question.
 """
 
@@ -338,13 +338,13 @@ def main() -> list[str]:
     listening = Listening(brain)
     all_voices = voices()
     lines = ["voices: " + ", ".join(v.name for v in all_voices)]
+    parts = ("dev",) if "--dev" in sys.argv else ("dev", "heldout")
     if "--descriptions" not in sys.argv:
-        for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
-            lines += short_answers(listening, all_voices, part)
-        for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
-            lines += short_answers(listening, all_voices, part, places=True)
+        for places in (False, True):
+            for part in parts:
+                lines += short_answers(listening, all_voices, part, places)
     if "--quick" not in sys.argv:
-        for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):
+        for part in parts:
             lines += heard_descriptions(listening, all_voices, part)
         lines += descriptions(listening, all_voices)
     lines.append(f"({time.perf_counter() - started:.0f} s)")
