@@ -7,8 +7,10 @@ read by the real spoken dialogue, clean and over steady brown noise at 20 and 10
 
 Short answers, and places said in answer to "Where exactly?": understood (at once, or after "Did you say ...?"
 which the person confirms), asked again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and
-the care level and first source still acceptable. Descriptions in the dialogue: red flags fired at once (none may be, for a description
-without one), and for those with one, whether it was escalated or confirmed by its own question.
+the care level and first source still acceptable. Descriptions in the dialogue: red flags fired at once (none may
+be, for a description without one), and for those with one, whether it was escalated or confirmed by its own
+question. A description without one is also followed to the end of its session, the rest typed: does it end in an
+emergency that the same session typed does not?
 """
 
 from __future__ import annotations
@@ -244,6 +246,34 @@ def answer_the_rest(dialogue, flags: set[str], limit: int = 40) -> None:
         dialogue.finish()
 
 
+def answer_calmly(dialogue, side: str, limit: int = 40) -> None:
+    """The person goes on by typing: no to every warning sign, yes to back pain now (the answer that makes the
+    cauda equina sign with both legs), their side when asked, and no to anything else."""
+    for _ in range(limit):
+        question = dialogue.pending
+        if dialogue.done or question is None:
+            return
+        dialogue.hear({"back_pain": "yes", "side": side}.get(question.fact, "no") if not question.red_flag else "no")
+    if not dialogue.done:
+        dialogue.finish()
+
+
+def calm_session_emergency(listening: Listening, text: str, heard) -> tuple[bool, bool]:
+    """Whether a session ends in an emergency after the description heard, and after it typed (same answers)."""
+    from voice_triage.heard_in_passing import ends_session
+
+    ends = []
+    typed = listening.dialogue_at(None)
+    typed.hear(text)
+    side = typed.facts.get("side") or "left"  # their words didn't say: one leg
+    for turn, confidence in ((heard.text, heard.confidence), (text, None)):
+        dialogue = listening.dialogue_at(None)
+        dialogue.hear(turn, confidence)
+        answer_calmly(dialogue, side)
+        ends.append(ends_session(dialogue.brain.triage, dialogue.facts))
+    return ends[0], ends[1]
+
+
 def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (None, 10)) -> list[str]:
     """No-red-flag descriptions: none may fire when heard. Red-flag ones: escalated or checked by their own
     question when heard, and escalated by the end of the session (the person answering its question)."""
@@ -255,6 +285,7 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
     lines = []
     for snr in noise:
         fired, confirmed, at_once, in_session, missed = [], 0, 0, 0, []
+        ended = collections.Counter()
         for voice in all_voices[:2]:
             for n, text in enumerate(calm):
                 kept = listening.hear(with_noise(voice.say(text), snr, seed=n), None)
@@ -263,6 +294,11 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
                 confirmed += dialogue._sign_question is not None
                 if dialogue.assessment().red_flags:
                     fired.append(f"{voice.name}: {text!r} heard {kept.text!r} -> {dialogue.assessment().red_flags}")
+                spoken, typed = calm_session_emergency(listening, text, kept)
+                ended["typed"] += typed
+                if spoken and not typed:
+                    ended["spoken only"] += 1
+                    fired.append(f"{voice.name}: {text!r} heard {kept.text!r} -> emergency at the end of the session")
             for n, (text, flags) in enumerate(alarming):
                 kept = listening.hear(with_noise(voice.say(text), snr, seed=n), None)
                 dialogue = listening.dialogue_at(None)
@@ -277,8 +313,11 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
                     missed.append(f"{voice.name}: {text!r} heard {kept.text!r}")
         noise_name = "clean" if snr is None else f"{snr} dB SNR"
         total = len(calm) * min(2, len(all_voices))
-        lines.append(f"spoken descriptions without a red flag ({noise_name}, {total}): fired {len(fired)}, "
-                     f"checked by a warning sign's question {confirmed}")
+        lines.append(f"spoken descriptions without a red flag ({noise_name}, {total}): fired "
+                     f"{len(fired) - ended['spoken only']}, checked by a warning sign's question {confirmed}")
+        lines.append(f"  the whole session after it (typed answers: no to warning signs, yes to back pain, the side as "
+                     f"typed): emergency at the end {ended['spoken only']} where typed had none (typed: "
+                     f"{ended['typed']} emergencies of {total})")
         lines += ["    fired: " + f for f in fired]
         count = len(alarming) * min(2, len(all_voices))
         lines.append(f"spoken red-flag descriptions ({noise_name}, {count}): escalated or checked by its own "

@@ -142,8 +142,11 @@ def puts_per_question(brain, asks: list[str]) -> tuple[int, int]:
 
 def kinds_of_asks(events: list[dict]) -> dict[str, int]:
     """The questions of a session, by kind: read-backs ("Did you say ...?"), warning-sign checks (the sign's
-    own question after "I may have heard ..."), "Just to be sure" confirmations, questions put again, and the rest."""
-    counts = dict.fromkeys(("read-backs", "sign checks", "to be sure", "put again", "new"), 0)
+    own question after "I may have heard ..."), checks of a fact heard in passing (its own question, after
+    CHECK_EARLIER), "Just to be sure" confirmations, questions put again, and the rest."""
+    from voice_triage.heard_in_passing import CHECK_EARLIER
+
+    counts = dict.fromkeys(("read-backs", "sign checks", "earlier checks", "to be sure", "put again", "new"), 0)
     put, before = set(), ""
     for event in events:
         if event["type"] == "say":
@@ -152,6 +155,7 @@ def kinds_of_asks(events: list[dict]) -> dict[str, int]:
             text = event["text"]
             kind = ("read-backs" if text.startswith("Did you say") else
                     "sign checks" if before.startswith("I may have heard") else
+                    "earlier checks" if before == CHECK_EARLIER else
                     "to be sure" if text.startswith("Just to be sure") else
                     "put again" if text in put or text.startswith(("Sorry", "Please choose")) or before.startswith("Sorry")
                     else "new")
@@ -273,7 +277,8 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
             right += ok
             text_asks = text_questions(brain, scenario)
             kinds = kinds_of_asks(session["events"])
-            confirmations = kinds["read-backs"] + kinds["sign checks"]  # text mode says "Just to be sure" too
+            # text mode says "Just to be sure" too
+            confirmations = kinds["read-backs"] + kinds["sign checks"] + kinds["earlier checks"]
             within += len(session["asks"]) <= text_asks + confirmations
             most, in_all = puts_per_question(brain, session["asks"])
             at_most_3["in a row"] += most <= 3
@@ -296,7 +301,8 @@ def main(only: str | None = None, echo: bool = False) -> list[str]:
     lines.append(f"  right outcome {right}/{ran}")
     lines.append(f"  no question put more than 3 times: in a row {at_most_3['in a row']}/{ran}, "
                  f"in all {at_most_3['in all']}/{ran}")
-    lines.append(f"  no more questions than text mode plus confirmations (read-backs and warning-sign checks): "
+    lines.append(f"  no more questions than text mode plus confirmations (read-backs, warning-sign checks and "
+                 f"checks of what was heard earlier): "
                  f"{within}/{ran}")
     for name, gaps in (("short answers", short), ("descriptions", long_)):
         if gaps:

@@ -147,7 +147,10 @@ def test_an_answer_that_makes_a_red_flag_with_what_came_before_is_read_back_not_
     spoken._ask(back_pain)
     events = spoken.hear("yes he has back pain", 0.6)
     assert ask_texts(events) == ["Did you say: yes he has back pain?"] and not spoken.assessment().red_flags
-    spoken.hear("yes", 0.95)
+    events = spoken.hear("yes", 0.95)
+    # "both legs" was heard in the description, in passing: the side's own question checks it before the emergency
+    assert ask_texts(events) == ["Is it in your left leg, your right leg, or both?"]
+    spoken.hear("both", 0.95)
     assert "cauda_equina" in spoken.assessment().red_flags
     # a person who says no to the read-back: asked again, then (third put) moved on; the saddle is never asked
     again = spoken.__class__(spoken.brain)
@@ -159,6 +162,68 @@ def test_an_answer_that_makes_a_red_flag_with_what_came_before_is_read_back_not_
     assert said[:2] == ["Did you say: yes he has back pain?", "Sorry. " + (back_pain.plain or back_pain.text)]
     assert "Let's move on." in said and again.pending is not back_pain
     assert not any(text.startswith("I may have heard") for text in said)
+
+
+ROOM_DESCRIPTION = "it's my dead is tingling on the outside of is leg on the top of this both these diabetic"
+"""Heard in the room for "it's my dad, he has tingling on the outside of his leg and the top of his foot, and he's
+diabetic": "both" came from nowhere."""
+
+
+def at_back_pain_after(dialogue, description: str, confidence: float | None):
+    dialogue.hear(description, confidence)
+    back_pain = next(q for q in dialogue.brain.rules.questions if q.fact == "back_pain")
+    dialogue._ask(back_pain)
+    return dialogue.hear("yes he has back pain", confidence and 0.95)
+
+
+@pytest.mark.parametrize("side, escalates", [("his left leg", False), ("both", True), ("not sure", True)])
+def test_an_emergency_resting_on_a_side_heard_in_passing_asks_the_side_first(spoken, side, escalates):
+    """Found in the room: that "both", with a clear "yes he has back pain", made the cauda equina sign and sent a
+    person with one tingling leg to the emergency department. The side is asked by its own question first; an
+    answer that isn't clear keeps what was heard, the cautious reading."""
+    events = at_back_pain_after(spoken, ROOM_DESCRIPTION, 0.7)
+    assert not spoken.done and not spoken.assessment().red_flags
+    assert ask_texts(events) == ["Is it in your left leg, your right leg, or both?"]
+    assert spoken.facts["back_pain"] == "current", "the answer itself is taken"
+    spoken.hear(side, 0.95)
+    assert spoken.done is escalates
+    assert ("cauda_equina" in spoken.assessment().red_flags) is escalates
+    assert spoken.facts["side"] == {"his left leg": "left"}.get(side, "both")
+
+
+def test_both_legs_heard_in_passing_is_checked_by_the_side_question(spoken):
+    """Heard (espeak-ng, 190 wpm) for "tingling on the outside of my thigh and leg ...": "legs" gives both legs,
+    which with back pain now is the cauda equina sign. The side question covers it (rules/triage.yaml)."""
+    events = at_back_pain_after(spoken, "for three sleeping on the upper leg oh legs tingling for about two weeks", 0.6)
+    assert ask_texts(events) == ["Is it in your left leg, your right leg, or both?"] and not spoken.done
+    spoken.hear("the left", 0.95)
+    assert not spoken.assessment().red_flags and spoken.facts.get("both_legs") is None, "the answer says which"
+
+
+def test_no_clear_answer_about_a_fact_heard_in_passing_keeps_what_was_heard(spoken):
+    at_back_pain_after(spoken, ROOM_DESCRIPTION, 0.7)
+    said = [getattr(e, "text", "") for turn in ("hmm", "hmm", "hmm") for e in spoken.hear(turn, 0.95)]
+    assert "I'll go by what I heard earlier, to be safe." in said
+    assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
+
+
+def test_ending_while_a_fact_heard_in_passing_is_checked_loses_nothing(spoken):
+    at_back_pain_after(spoken, ROOM_DESCRIPTION, 0.7)
+    spoken.finish()
+    assert spoken.facts["side"] == "both" and "cauda_equina" in spoken.assessment().red_flags
+
+
+def test_a_fact_confirmed_by_its_own_question_or_typed_is_not_asked_again(spoken):
+    typed = spoken.__class__(spoken.brain)
+    typed.start()
+    at_back_pain_after(typed, ROOM_DESCRIPTION, None)
+    assert typed.done and "cauda_equina" in typed.assessment().red_flags, "typed turns are taken as typed"
+    spoken.hear(ROOM_DESCRIPTION, 0.7)
+    spoken._ask(next(q for q in spoken.brain.rules.questions if q.fact == "side"))
+    spoken.hear("both", 0.95)
+    spoken._ask(next(q for q in spoken.brain.rules.questions if q.fact == "back_pain"))
+    spoken.hear("yes he has back pain", 0.95)
+    assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
 
 
 def test_a_spoken_uh_huh_to_a_warning_sign_is_confirmed_in_plainer_words(spoken):

@@ -6,16 +6,18 @@ sole"). So, with the recogniser's confidence for each turn:
   confirmed with that warning sign's own question: never escalated on a mishearing, never dropped;
 - a low-confidence turn that would be a valid answer is checked ("Did you say: left?"), and a
   confirmed reading is then used; one that wouldn't be is simply asked again;
-- every check counts toward the three times a question may be put.
+- every check counts toward the three times a question may be put;
+- an emergency that rests on a fact heard in passing asks that fact's own question first (heard_in_passing.py).
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dialogue import DESCRIBE, Dialogue, Event, Say
 from .facts import UNSURE
+from .heard_in_passing import CHECK_EARLIER, HeardInPassing, hold_back_signs
 from .reply import UNCLEAR, Reply, reply_tokens
 from .rules import Question, facts_in
 
@@ -38,12 +40,14 @@ class SpokenDialogue(Dialogue):
     """Whether a line typed at the keyboard is also taken while listening (said when speech fails)."""
     _check: str | None = None
     _sign_question: Question | None = None
+    _passing: HeardInPassing = field(default_factory=HeardInPassing)
+    _turn: tuple[dict, Question | None] | None = None
 
     def hear(self, text: str, confidence: float | None = None) -> list[Event]:
         """One recognised turn; `confidence` None means typed (taken as it is)."""
         text = text.strip()
         if self.done or confidence is None or not text:
-            return self._heard(text)
+            return self._heard(text, spoken=False)
         if self._check is not None:
             return self._after_check(text, confidence)
         flag, probe, withheld = self._new_red_flag(text)
@@ -86,11 +90,32 @@ class SpokenDialogue(Dialogue):
 
     # -- checks -----------------------------------------------------------------------
 
-    def _heard(self, text: str) -> list[Event]:
+    def _heard(self, text: str, spoken: bool = True) -> list[Event]:
+        self._turn = (copy.deepcopy(self.facts), self.pending) if spoken else None
         events = Dialogue.hear(self, text)
+        self._note_turn()
         if self._sign_question is not None and self.pending is not self._sign_question:
             self._sign_question = None
         return events
+
+    def _note_turn(self) -> None:
+        """Marks what the spoken turn said in passing (a command that undoes or restarts says nothing)."""
+        if self._turn is not None and self.last_reading not in ("GoBack", "CorrectToNo", "CorrectToYes"):
+            before, question = self._turn
+            self._passing.note(before, self.facts, question, self.asked)
+        self._turn = None
+
+    def _next(self) -> list[Event]:
+        """As in text, but an emergency that rests on a fact heard in passing asks that fact's question first."""
+        self._note_turn()
+        question = self._passing.to_confirm(self.brain.triage, self.facts, self.asked)
+        if question is not None:
+            return [Say(CHECK_EARLIER), self._ask(question)]
+        return super()._next()
+
+    def finish(self) -> list[Event]:
+        self._passing.release(self.facts, self.asked)  # ended while checking: what was heard stands
+        return super().finish()
 
     def _after_check(self, text: str, confidence: float) -> list[Event]:
         """The answer to "Did you say ...?": yes uses the reading, no asks again, anything else is a new turn."""
@@ -157,37 +182,13 @@ class SpokenDialogue(Dialogue):
         for fact, value in probe.items():  # "mumbled ... bowel": stroke is checked, and the bladder not taken
             if fact not in withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
                 self.facts[fact] = value
-        self._hold_back_signs(before, probe)
+        hold_back_signs(self.brain.triage, self.facts, before, probe)
+        self._passing.note(before, self.facts, self.pending, self.asked)
         heard = self._signs_named(flag, probe)
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
         self._sign_question = question
         self.last_reading = "check_warning_sign"
         return [Say("I may have heard something about a warning sign, so let me check."), self._ask(question)]
-
-    def _hold_back_signs(self, before: dict, probe: dict) -> None:
-        """A red flag that fires on signs with values ("both" sides with back pain, from "feet" misheard
-        for "numb") must not fire from this turn either. Then what else this turn gave is held back too,
-        for its own questions ("Is it in your left leg, your right leg, or both?"); the places it named
-        are kept unless they alone make the flag fire."""
-        def fires_new() -> bool:
-            return bool(self._firing(self.facts) - self._firing(before))
-
-        if not fires_new():
-            return
-        for fact in probe:
-            if fact != "regions" and self.facts.get(fact) != before.get(fact):
-                self._restore(fact, before)
-        if fires_new():
-            self._restore("regions", before)
-
-    def _firing(self, facts: dict) -> set[str]:
-        return {flag for flag, _, _ in self.brain.triage.red_flags(facts)}
-
-    def _restore(self, fact: str, before: dict) -> None:
-        if fact in before:
-            self.facts[fact] = before[fact]
-        else:
-            self.facts.pop(fact, None)
 
     def _reprompt(self, question: Question, reply: Reply = UNCLEAR) -> list[Event]:
         if question is self._sign_question:  # no clear answer to the check: the cautious reading
@@ -201,5 +202,9 @@ class SpokenDialogue(Dialogue):
         """Put MAX_PUTS times with no clear answer: say that typing works too, then move on cautiously."""
         how = ("type your answer and press Enter" if self.can_type
                else "type your answers: start again with voice-triage --text")
-        return [Say(f"If speaking is hard, you can also {how}.")] + super()._give_up(question)
+        events = [Say(f"If speaking is hard, you can also {how}.")]
+        if question.fact in self._passing.held:  # what was heard earlier stands: the cautious reading
+            self.asked[question.fact] = "(no clear answer)"
+            return events + [Say("I'll go by what I heard earlier, to be safe.")] + self._next()
+        return events + super()._give_up(question)
 

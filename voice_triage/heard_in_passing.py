@@ -1,0 +1,103 @@
+"""Facts heard in passing: what a spoken turn said about something other than the question it answered.
+
+A long spoken turn is where the recogniser errs most ("... on the top of this both these diabetic" gave
+`side: both`). Such a value is fine for ranking sources, but an emergency must not rest on it: "yes he has
+back pain" with that "both" sent a person with one tingling leg to the emergency department. So before the
+session ends on an emergency, each fact heard in passing that the emergency needs is asked by its own question
+("Is it in your left leg, your right leg, or both?"). No clear answer keeps the value heard, the cautious
+reading. Only facts with a choice or yes/no question (or that one `covers`) are checked: a place is a phrase, and a
+misheard one still names the leg, which is all a red flag asks of it. Pure, no I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from .facts import LEVELS, UNSURE, Facts
+from .rules import Question
+from .triage import Triage
+
+CHECK_EARLIER = "Let me check one thing you said earlier, because it matters here."
+"""Said before a fact heard in passing is asked by its own question."""
+
+
+def ends_session(triage: Triage, facts: Facts) -> bool:
+    """A red flag at the emergency level or above fires (the dialogue stops asking)."""
+    return any(LEVELS.index(level) >= LEVELS.index("emergency") for _, level, _ in triage.red_flags(facts))
+
+
+def hold_back_signs(triage: Triage, facts: Facts, before: Facts, probe: Facts) -> None:
+    """A red flag that fires on signs with values ("both" sides with back pain, from "feet" misheard for "numb")
+    must not fire from a misheard turn either. Then what else the turn gave (`probe`) is held back too, for its own
+    questions ("Is it in your left leg, your right leg, or both?"); the places it named are kept unless they alone
+    make the flag fire."""
+    def firing(state: Facts) -> set[str]:
+        return {flag for flag, _, _ in triage.red_flags(state)}
+
+    def fires_new() -> bool:
+        return bool(firing(facts) - firing(before))
+
+    def restore(fact: str) -> None:
+        if fact in before:
+            facts[fact] = before[fact]
+        else:
+            facts.pop(fact, None)
+
+    if not fires_new():
+        return
+    for fact in probe:
+        if fact != "regions" and facts.get(fact) != before.get(fact):
+            restore(fact)
+    if fires_new():
+        restore("regions")
+
+
+@dataclass
+class HeardInPassing:
+    """The facts spoken turns gave in passing, and those held back until their own question is answered."""
+
+    facts: set[str] = field(default_factory=set)
+    """Facts a spoken turn set while another question was open (a description's side)."""
+    held: dict[str, Any] = field(default_factory=dict)
+    """Facts taken out of the dialogue's facts until `asking` is answered, with the values heard."""
+    asking: Question | None = None
+    """The question that checks the held facts."""
+
+    def note(self, before: Facts, after: Facts, question: Question | None, asked: dict[str, str]) -> None:
+        """One spoken turn took `before` to `after` with `question` open."""
+        own = question.fact if question is not None else None
+        self.facts |= {fact for fact, value in after.items() if value is not None and before.get(fact) != value}
+        if own in asked:  # answered by its own question: no longer in passing
+            self.facts.discard(own)
+
+    def to_confirm(self, triage: Triage, facts: Facts, asked: dict[str, str]) -> Question | None:
+        """The question to put before going on, if an emergency rests on facts heard in passing (then those
+        facts are held back from `facts` until their questions are answered); else None."""
+        self.release(facts, asked)
+        if not ends_session(triage, facts):
+            return None
+        for question in triage.rules.questions:
+            doubtful = [fact for fact in (question.fact, *question.covers) if fact in self.facts
+                        and facts.get(fact) is not None]
+            if question.expect == "free" or question.fact in asked or not doubtful:
+                continue
+            if not ends_session(triage, {k: v for k, v in facts.items() if k not in doubtful}):
+                self.asking = question
+                self.held = {fact: facts.pop(fact) for fact in doubtful}
+                return question
+        return None
+
+    def release(self, facts: Facts, asked: dict[str, str]) -> None:
+        """Puts the held facts back, unless their question was answered: a value given to the question wins, and
+        a fact it covers (both legs, for the side) goes, as the answer says what the person meant. No clear
+        answer, or none yet, keeps the value heard."""
+        question, self.asking = self.asking, None
+        answered = question is not None and question.fact in asked and facts.get(question.fact) not in (None, UNSURE)
+        for fact, heard in self.held.items():
+            if not answered:
+                facts[fact] = copy.deepcopy(heard)
+            if question is not None and question.fact in asked:
+                self.facts.discard(fact)
+        self.held.clear()
