@@ -165,6 +165,7 @@ def test_check_passes_on_the_real_data(cache_env):
     ("intents/concepts.yaml", '  pale: "(pale|', '  pale: "(pale]|', "bad sentence template"),
     ("intents/answers.yaml", "  degree_words: [very,", "  degree_wrds: [very,", "is missing `degree_words`"),
     ("intents/answers.yaml", "    cant: can not\n", "    cant: [can, not]\n", "must map each short form"),
+    ("intents/lexicon/red_flags.yaml", "overlaps: [spreading]", "overlaps: [spreeding]", "unknown fact `spreeding`"),
 ])
 def test_check_reports_file_and_line(broken_data, path, old, new, expected):
     root, env = broken_data

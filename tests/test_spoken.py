@@ -302,3 +302,16 @@ def test_a_description_heard_with_low_confidence_is_taken_not_read_back(spoken):
 def test_a_warning_sign_in_a_description_heard_with_low_confidence_is_still_confirmed(spoken):
     events = spoken.hear("my foot tingles and i can't control my bladder", 0.44)
     assert spoken.last_reading == "check_warning_sign" and not spoken.assessment().red_flags, ask_texts(events)
+
+
+def test_a_warning_sign_heard_again_and_again_after_no_counts_as_not_sure(spoken):
+    """Found in offline spoken sessions (Piper, 10 dB): "from both feet" heard "purple feet" in each retelling of the
+    description. Each time the sign was checked, answered no, and "Where exactly?" asked again: 26 puts of each.
+    Now each question is put at most 3 times in all; then the sign counts as not sure, and the place unknown."""
+    asks = []
+    for turn in ["tingling purple feet", "no"] * 4:
+        asks += ask_texts(spoken.hear(turn, 0.6))
+    ischemia = next(q for q in spoken.brain.rules.screening if q.red_flag == "limb_ischemia")
+    where = next(q for q in spoken.brain.rules.questions if q.fact == "regions")
+    assert asks.count(ischemia.text) == 3 and asks.count(where.text) == 3
+    assert spoken.facts[ischemia.fact] == "unsure" and spoken.assessment().level == "consultation_24"

@@ -6,6 +6,7 @@ the outcome -> result -> offer a clinician summary. A red flag at any point esca
 
 from __future__ import annotations
 
+import collections
 import copy
 from dataclasses import dataclass, field
 from typing import Union
@@ -103,6 +104,7 @@ class Dialogue:
     """How the last utterance was read: a command, yes, no, confirm, unsure, repeat, explain, a choice, unclear."""
     _history: list[_Step] = field(default_factory=list)
     _times_put: int = 0
+    _puts_in_all: collections.Counter = field(default_factory=collections.Counter)
     _confirming: bool = False
     _follow_ups: int = 0
     _last_ask: Ask | None = None
@@ -259,6 +261,7 @@ class Dialogue:
     def _ask(self, question: Question) -> Ask:
         self.pending = question
         self._times_put = 1
+        self._puts_in_all[question.fact] += 1
         self._confirming = False
         self._last_ask = self._ask_event(question, question.text)
         return self._last_ask
@@ -271,9 +274,10 @@ class Dialogue:
     def _put_again(self, question: Question, words: str, before: list[Event] | None = None,
                    expect: str | None = None) -> list[Event]:
         """Ask the open question once more (other words allowed); past MAX_PUTS, move on cautiously."""
-        if self._times_put >= MAX_PUTS:
+        if self._times_put >= MAX_PUTS or self._puts_in_all[question.fact] >= MAX_PUTS:
             return self._give_up(question)
         self._times_put += 1
+        self._puts_in_all[question.fact] += 1
         self._confirming = words.startswith("Just to be sure")
         ask = self._ask_event(question, words, expect)
         return (before or []) + [ask]
@@ -282,11 +286,14 @@ class Dialogue:
         """No clear answer after MAX_PUTS: a warning sign counts as not sure (the cautious level)."""
         if question is SUMMARY_OFFER:
             return self.finish()
+        self._unanswered(question)
+        return [Say("Let's move on. I'll count that one as not sure." if question.red_flag else "Let's move on.")] \
+            + self._next()
+
+    def _unanswered(self, question: Question) -> None:
         self.asked[question.fact] = "(no clear answer)"
         if question.red_flag:
             self.facts[question.fact] = UNSURE  # an unanswered warning sign is not a "no"
-        return [Say("Let's move on. I'll count that one as not sure." if question.red_flag else "Let's move on.")] \
-            + self._next()
 
     def _request(self, question: Question, reply: Reply) -> list[Event]:
         """ "What?" gets the question again; "what does that mean?" gets its meaning, then plainer words."""
@@ -310,17 +317,22 @@ class Dialogue:
         fired = triage.red_flags(self.facts)
         if fired and max(LEVELS.index(level) for _, level, _ in fired) >= LEVELS.index("emergency"):
             return self._conclude(final=True)
+        events: list[Event] = []
         for question in triage.open_questions(self.facts, frozenset(self.asked)):
             if fired and question.red_flag is None:
                 continue  # a red flag has fired: only the other warning signs still matter
+            if self._puts_in_all[question.fact] >= MAX_PUTS:  # put in turn with others, never answered
+                self._unanswered(question)
+                events += [Say("I'll count that one as not sure, to be safe.")] if question.red_flag else []
+                continue
             if question.red_flag is None and not question.always_if_unknown:
                 if self._follow_ups >= MAX_FOLLOW_UPS:
                     break
                 self._follow_ups += 1
-            if question.red_flag and not any(q.fact in self.asked for q in self.brain.rules.screening):
-                return [Say("Thank you. First, a few questions about warning signs."), self._ask(question)]
-            return [self._ask(question)]
-        return self._conclude(final=False)
+            if question.red_flag and not any(self._puts_in_all[q.fact] for q in self.brain.rules.screening):
+                return events + [Say("Thank you. First, a few questions about warning signs."), self._ask(question)]
+            return events + [self._ask(question)]
+        return events + self._conclude(final=False)
 
     def _conclude(self, final: bool) -> list[Event]:
         assessment = self.assessment()

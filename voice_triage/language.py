@@ -44,7 +44,7 @@ class Lexicon:
     history_counts: bool = False
     """A past-tense mention still makes a flag true (e.g. a history of cancer)."""
     overlaps: bool = False
-    """May overlap longer phrases of other facts (locations, sides)."""
+    """Its phrases hide nothing of other facts inside them (places, sides, how far it spreads)."""
     file: str = ""
     """Where it is defined."""
     names: dict[str, str] = field(default_factory=dict)

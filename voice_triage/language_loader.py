@@ -147,13 +147,21 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str],
     if unknown:
         key = sorted(unknown)[0]
         raise DataError(where, line_of(doc, key), f"unknown key `{key}`")
-    overlaps = bool(doc.get("overlaps", False))
+    # `overlaps`: true for the whole file, or (in a file of yes/no facts) a list of its facts
+    overlaps = doc.get("overlaps", False)
+    if isinstance(overlaps, list) and kind == "flag":
+        for stray in set(overlaps) - set(entries):
+            raise DataError(where, line_of(doc, "overlaps"), f"overlaps names unknown fact `{stray}`")
+    elif not isinstance(overlaps, bool):
+        raise DataError(where, line_of(doc, "overlaps"), "`overlaps` must be true or false (or, for yes/no facts, a list of them)")
     lexicons: list[Lexicon] = []
     phrases: list[Phrase] = []
     if kind == "flag":
         counts = set(doc.get("history_counts", []))
         for fact in entries:
-            lexicons.append(Lexicon(fact, "flag", (True,), history_counts=fact in counts, overlaps=overlaps, file=where))
+            hides_nothing = fact in overlaps if isinstance(overlaps, list) else overlaps
+            lexicons.append(Lexicon(fact, "flag", (True,), history_counts=fact in counts, overlaps=hides_nothing,
+                                    file=where))
         for missing in counts - set(entries):
             raise DataError(where, line_of(doc, "history_counts"), f"history_counts names unknown fact `{missing}`")
     else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from .dialogue import DESCRIBE, Dialogue, Event, Say
+from .dialogue import DESCRIBE, MAX_PUTS, Dialogue, Event, Say
 from .facts import UNSURE
 from .heard_in_passing import CHECK_EARLIER, HeardInPassing, hold_back_signs
 from .reply import UNCLEAR, Reply, reply_tokens
@@ -186,6 +186,10 @@ class SpokenDialogue(Dialogue):
         self._passing.note(before, self.facts, self.pending, self.asked)
         heard = self._signs_named(flag, probe)
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
+        if self._puts_in_all[question.fact] >= MAX_PUTS:  # answered, yet heard again and again: not sure
+            self.facts[question.fact], self.asked[question.fact] = UNSURE, "(heard again after its answer)"
+            return [Say("I keep hearing something about a warning sign, so I'll count it as not sure, to be safe.")] \
+                + self._next()
         self._sign_question = question
         self.last_reading = "check_warning_sign"
         return [Say("I may have heard something about a warning sign, so let me check."), self._ask(question)]

@@ -141,7 +141,7 @@ class Understander:
                     if content[j][1] in transparent and len(skipped) < MAX_SKIPS:
                         stack.append((node, j + 1, skipped + (content[j][1],), True))
         # A longer phrase hides the shorter ones inside it ("fallen asleep" is not a fall),
-        # except that places and sides (overlaps: true) hide nothing of other facts.
+        # except that places, sides and spreading (overlaps) hide nothing of other facts.
         lexicons = self.language.lexicons
         kept = []
         for phrase, start, end, size, skipped in found:
