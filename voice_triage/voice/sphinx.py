@@ -74,12 +74,14 @@ class SphinxRecognizer:
                 config["bestpath"] = False
                 config["dict"] = answers_dictionary
                 self._in_context = Decoder(config)
+                self._model_cmn = self._in_context.get_cmn()
             except RuntimeError as exc:
                 raise SpeechError(f"PocketSphinx could not start: {exc}") from None
         self.name = f"PocketSphinx (domain language model, {len(self.words)} words)"
         self._context: Context | None = None
         self._searches: set[str] = set()
         self._held: str | None = None
+        self._turn: list[bytes] = []
 
     def expect(self, context: Context | None) -> None:
         """Decode the next turns with this context's grammar too (None: the open model alone)."""
@@ -95,7 +97,7 @@ class SphinxRecognizer:
             self._in_context.activate_search(self._context.name)
 
     def start(self) -> None:
-        self._held = None
+        self._held, self._turn = None, []
         self._decoder.start_utt()
         if self._context is not None:
             self._in_context.start_utt()
@@ -104,6 +106,7 @@ class SphinxRecognizer:
         self._decoder.process_raw(pcm, False, False)
         if self._context is not None:
             self._in_context.process_raw(pcm, False, False)
+            self._turn.append(pcm)
 
     def complete(self) -> bool:
         """The question's grammar has heard a whole answer so far."""
@@ -121,11 +124,26 @@ class SphinxRecognizer:
             return heard
         self._in_context.end_utt()
         in_context = self._result(self._in_context)
+        if not in_context.text and self._turn:
+            in_context = self._again_from_the_model_mean()
         if self._held is not None and in_context.text != self._held:
             # the Viterbi path must end in a final state, and a trailing breath can tip it to another
             # phrase ("no" + the start of "never" -> "don't know"): the phrase heard whole before it wins
             in_context = Transcript(self._held, in_context.confidence, tuple((w, in_context.confidence) for w in self._held.split()))
         return replace(heard, in_context=in_context)
+
+    def _again_from_the_model_mean(self) -> Transcript:
+        """The turn decoded again by the grammar, from the model's cepstral mean. Carried over from a dozen
+        "no"s, the mean can drift so far that the side question's grammar hears nothing at all in "the left"
+        (espeak-ng). Only then: the carried-over mean is better on the whole (dev short answers 98.5% against
+        91.1% when every turn starts from the model's)."""
+        carried = self._in_context.get_cmn()
+        self._in_context.set_cmn(self._model_cmn)
+        self._in_context.start_utt()
+        self._in_context.process_raw(b"".join(self._turn), False, True)
+        self._in_context.end_utt()
+        self._in_context.set_cmn(carried)
+        return self._result(self._in_context)
 
     @staticmethod
     def _result(decoder) -> Transcript:

@@ -1,0 +1,162 @@
+"""Whole spoken sessions offline (issue 7), for `scripts/bench --voice`; `--misses` lists each difference.
+
+Each labelled description (tests/fixtures/eval/descriptions.yaml) is a patient. They say it, then answer every
+question from the facts of their own words as text mode reads them: yes to the question of a red flag they have,
+no to the others, their side and back pain, "gradually", "a few weeks" when their words don't say. Every turn is
+synthesised, decoded in its question's context by the real recogniser and read by the real spoken dialogue, as
+voice/channel.py does; the same patient typed is the reference. Voices and noise take turns (each description
+once: Piper if installed, espeak-ng at 140 and 190 wpm; clean and brown noise at 10 dB SNR), so a run takes
+minutes. The recogniser carries over from turn to turn and from session to session, as in a long session.
+"""
+
+from __future__ import annotations
+
+import collections
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "scripts")]
+
+DAYS_SAID = {1: "one day", 2: "two days", 3: "three days", 4: "four days", 7: "a week", 14: "two weeks",
+             21: "three weeks", 30: "a month", 60: "two months", 90: "three months", 365: "a year"}
+"""How a patient says the duration of their own words (anything else: "a few weeks")."""
+READ_BACK = "Did you say: "
+
+
+class Patient:
+    """Answers from the facts of their own description, read as typed."""
+
+    def __init__(self, brain, text: str, flags: set[str]) -> None:
+        from voice_triage.spoken import SpokenDialogue
+
+        typed = SpokenDialogue(brain)
+        typed.start()
+        typed.hear(text)
+        self.brain, self.text, self.flags, self.facts, self.last = brain, text, flags, dict(typed.facts), ""
+
+    def reply(self, ask) -> str:
+        if ask.text.startswith(READ_BACK):  # yes when the reading read back means what they said
+            heard = ask.text[len(READ_BACK):].rstrip("?")
+            kinds = {self.brain.replies.read(heard).kind, self.brain.replies.read(self.last).kind}
+            return "yes" if heard == self.last.lower() or (len(kinds) == 1 and kinds <= {"yes", "no"}) else "no"
+        self.last = self.answer(ask)
+        return self.last
+
+    def answer(self, ask) -> str:
+        from voice_triage.dialogue import DESCRIBE, SUMMARY_OFFER
+
+        facts, fact = self.facts, ask.fact
+        if fact in (DESCRIBE.fact, "regions"):
+            return self.text
+        if fact == SUMMARY_OFFER.fact:
+            return "no"
+        question = next((q for q in self.brain.rules.screening if q.fact == fact), None)
+        if question is not None:
+            return "yes" if question.red_flag in self.flags else "no"
+        said = {"side": {"left": "the left", "right": "the right", "both": "both"}.get(facts.get("side"), "the left"),
+                "back_pain": {"current": "yes", "past": "years ago"}.get(facts.get("back_pain"), "no"),
+                "duration_days": DAYS_SAID.get(facts.get("duration_days"), "a few weeks"),
+                "onset": "suddenly" if facts.get("onset") == "sudden" else "gradually"}
+        return said.get(fact, "yes" if facts.get(fact) is True else "no")
+
+
+def session(brain, text: str, flags: set[str], hear=None, limit: int = 60) -> dict:
+    """One session, spoken when `hear` (Ask, words -> Transcript) is given, else typed."""
+    from voice_triage.dialogue import Ask
+    from voice_triage.spoken import SpokenDialogue
+
+    dialogue, patient = SpokenDialogue(brain), Patient(brain, text, flags)
+    events, asks, puts = dialogue.start(), 0, collections.Counter()
+    while not dialogue.done and asks < limit:
+        ask = next((e for e in reversed(events) if isinstance(e, Ask)), None)
+        if ask is None:
+            break
+        asks += 1
+        puts[dialogue.pending.fact if dialogue.pending else ""] += 1
+        words = patient.reply(ask)
+        if hear is None:
+            events = dialogue.hear(words)
+        else:
+            heard = hear(ask, words)
+            events = dialogue.hear(heard.text, heard.confidence)
+    if not dialogue.done:
+        dialogue.finish()
+    assessment = dialogue.assessment()
+    return {"level": assessment.level, "red_flags": set(assessment.red_flags), "asks": asks,
+            "most_puts": max(puts.values(), default=0), "said": dialogue.said}
+
+
+def hearing(brain, recognizer, voice, snr, seed: int):
+    """Speech of `voice` over noise, decoded in the question's context, kept as the voice channel keeps it."""
+    from bench_listening import with_noise
+
+    from voice_triage.voice.asr import transcribe
+    from voice_triage.voice.audio import wav_chunks
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
+    from voice_triage.voice.start import _new_red_flags, answer_to
+
+    def hear(ask, words: str):
+        context = context_for(ask, brain.knowledge)  # None for a description: the open model alone
+        recognizer.expect(context)
+        heard = transcribe(recognizer, wav_chunks(with_noise(voice.say(words), snr, seed), trailing_silence=0.3))
+        if context is None:
+            return heard
+        return choose(heard.in_context, heard, context, lambda text, in_context: bool(
+            _new_red_flags(brain, text, in_context)), lambda text: answer_to(brain, ask, text))
+    return hear
+
+
+def main() -> list[str]:
+    import evalsets
+    from bench_listening import voices
+
+    from voice_triage.brain import Brain
+    from voice_triage.facts import LEVELS
+    from voice_triage.knowledge import load_knowledge
+    from voice_triage.voice.start import recognizer_for
+
+    started = time.perf_counter()
+    brain = Brain(load_knowledge())
+    recognizer, all_voices = recognizer_for(brain, "pocketsphinx"), voices()
+    urgent = LEVELS.index("emergency")
+    lines = [f"spoken sessions offline (voices in turn: {', '.join(v.name for v in all_voices)}; clean and 10 dB SNR)"]
+    for part in ("dev", "heldout"):
+        count, misses, beyond = collections.Counter(), [], []
+        for n, item in enumerate(evalsets.descriptions(part)):
+            flags = set(item.get("red_flags", []))
+            voice, snr = all_voices[n % len(all_voices)], (None, 10)[n // len(all_voices) % 2]
+            typed = session(brain, item["text"], flags)
+            spoken = session(brain, item["text"], flags, hearing(brain, recognizer, voice, snr, seed=n))
+            count["sessions"] += 1
+            count["acceptable"] += spoken["level"] in item["levels"]
+            count["typed acceptable"] += typed["level"] in item["levels"]
+            count["same level"] += spoken["level"] == typed["level"]
+            false_alarm = LEVELS.index(spoken["level"]) >= urgent > LEVELS.index(typed["level"])
+            missed = bool(flags) and not flags & spoken["red_flags"]
+            count["false emergencies"] += false_alarm
+            count["with a red flag"] += bool(flags)
+            count["red flags missed"] += missed
+            count["put more than 3 times"] += spoken["most_puts"] > 3
+            beyond.append(spoken["asks"] - typed["asks"])
+            if spoken["level"] != typed["level"] or spoken["most_puts"] > 3:
+                misses.append(f"    {voice.name}, {'clean' if snr is None else f'{snr} dB'}: {item['text']!r}: "
+                              f"typed {typed['level']}, spoken {spoken['level']}"
+                              f"{' (FALSE EMERGENCY)' if false_alarm else ''}{' (MISSED RED FLAG)' if missed else ''}, "
+                              f"questions {typed['asks']} -> {spoken['asks']}, heard first {spoken['said'][:1]}")
+        lines.append(f"  {part} ({count['sessions']}): acceptable level {count['acceptable']} (typed "
+                     f"{count['typed acceptable']}), same level as typed {count['same level']}, false emergencies "
+                     f"{count['false emergencies']}, red flags missed {count['red flags missed']} of "
+                     f"{count['with a red flag']}, a question put more than 3 times in all {count['put more than 3 times']}, "
+                     f"questions beyond typed: median {statistics.median(beyond):g}, max {max(beyond)}")
+        if "--misses" in sys.argv:
+            lines += misses
+    lines.append(f"  ({time.perf_counter() - started:.0f} s)")
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(main()))
