@@ -260,8 +260,6 @@ def answer_calmly(dialogue, side: str, limit: int = 40) -> None:
 
 def calm_session_emergency(listening: Listening, text: str, heard) -> tuple[bool, bool]:
     """Whether a session ends in an emergency after the description heard, and after it typed (same answers)."""
-    from voice_triage.heard_in_passing import ends_session
-
     ends = []
     typed = listening.dialogue_at(None)
     typed.hear(text)
@@ -270,7 +268,7 @@ def calm_session_emergency(listening: Listening, text: str, heard) -> tuple[bool
         dialogue = listening.dialogue_at(None)
         dialogue.hear(turn, confidence)
         answer_calmly(dialogue, side)
-        ends.append(ends_session(dialogue.brain.triage, dialogue.facts))
+        ends.append(dialogue.brain.triage.ends_session(dialogue.facts))
     return ends[0], ends[1]
 
 

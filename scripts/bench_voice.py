@@ -1,6 +1,7 @@
 """Voice benchmarks: recognition real-time factor, spoken understanding, memory; then the spoken
-answers over voices and noise (bench_listening.py) and whole sessions with reply latency measured in
-one recording of a virtual room (bench_room.py). Run with `scripts/bench --voice`.
+answers over voices and noise (bench_listening.py), whole spoken sessions offline (bench_sessions.py), and
+whole sessions with reply latency measured in one recording of a virtual room (bench_room.py). Run with
+`scripts/bench --voice`.
 """
 
 from __future__ import annotations
@@ -100,11 +101,13 @@ def main() -> dict:
     brain = Brain(load_knowledge())
     import bench_listening
     import bench_room
+    import bench_sessions
 
     return {"voice: recognition (PocketSphinx, domain model)": recognition(brain),
             "voice: memory": memory(),
             "voice: short answers and descriptions over voices and noise (scripts/bench_listening.py)":
                 bench_listening.main(),
+            "voice: whole spoken sessions offline (scripts/bench_sessions.py)": bench_sessions.main(),
             "voice: whole sessions and reply latency in one room (scripts/bench_room.py)": bench_room.main()}
 
 

@@ -314,9 +314,9 @@ class Dialogue:
     def _next(self) -> list[Event]:
         """After new facts: escalate on a red flag, else ask the next question, else conclude."""
         triage = self.brain.triage
-        fired = triage.red_flags(self.facts)
-        if fired and max(LEVELS.index(level) for _, level, _ in fired) >= LEVELS.index("emergency"):
+        if triage.ends_session(self.facts):
             return self._conclude(final=True)
+        fired = triage.red_flags(self.facts)
         events: list[Event] = []
         for question in triage.open_questions(self.facts, frozenset(self.asked)):
             if fired and question.red_flag is None:

@@ -15,17 +15,12 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .facts import LEVELS, UNSURE, Facts
+from .facts import UNSURE, Facts
 from .rules import Question
 from .triage import Triage
 
 CHECK_EARLIER = "Let me check one thing you said earlier, because it matters here."
 """Said before a fact heard in passing is asked by its own question."""
-
-
-def ends_session(triage: Triage, facts: Facts) -> bool:
-    """A red flag at the emergency level or above fires (the dialogue stops asking)."""
-    return any(LEVELS.index(level) >= LEVELS.index("emergency") for _, level, _ in triage.red_flags(facts))
 
 
 def hold_back_signs(triage: Triage, facts: Facts, before: Facts, probe: Facts) -> None:
@@ -76,14 +71,14 @@ class HeardInPassing:
         """The question to put before going on, if an emergency rests on facts heard in passing (then those
         facts are held back from `facts` until their questions are answered); else None."""
         self.release(facts, asked)
-        if not ends_session(triage, facts):
+        if not triage.ends_session(facts):
             return None
         for question in triage.rules.questions:
             doubtful = [fact for fact in (question.fact, *question.covers) if fact in self.facts
                         and facts.get(fact) is not None]
             if question.expect == "free" or question.fact in asked or not doubtful:
                 continue
-            if not ends_session(triage, {k: v for k, v in facts.items() if k not in doubtful}):
+            if not triage.ends_session({k: v for k, v in facts.items() if k not in doubtful}):
                 self.asking = question
                 self.held = {fact: facts.pop(fact) for fact in doubtful}
                 return question

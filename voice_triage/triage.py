@@ -159,6 +159,10 @@ class Triage:
         return [(flag.id, level, flag.name) for (flag, _, _), level in
                 zip(self._flags, (self._flag(i, facts) for i in range(len(self._flags)))) if level]
 
+    def ends_session(self, facts: Facts) -> bool:
+        """A red flag at the emergency level or above fires: the dialogue stops asking."""
+        return any(LEVELS.index(level) >= LEVELS.index("emergency") for _, level, _ in self.red_flags(facts))
+
     def outcome(self, facts: Facts) -> tuple[str, tuple[str, ...]]:
         """Just the level and the top two sources: what a question could change."""
         state = self._state(facts)
