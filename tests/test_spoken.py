@@ -315,3 +315,16 @@ def test_a_warning_sign_heard_again_and_again_after_no_counts_as_not_sure(spoken
     where = next(q for q in spoken.brain.rules.questions if q.fact == "regions")
     assert asks.count(ischemia.text) == 3 and asks.count(where.text) == 3
     assert spoken.facts[ischemia.fact] == "unsure" and spoken.assessment().level == "consultation_24"
+
+
+def test_starting_over_keeps_how_the_session_listens(brain):
+    """`--confirm-below` and typing while listening were lost on "start over" (a new dialogue with defaults)."""
+    from voice_triage.spoken import SpokenDialogue
+
+    dialogue = SpokenDialogue(brain, confirm_below=0.7, can_type=True)
+    dialogue.start()
+    dialogue.hear("tingling on the top of my foot", 0.95)
+    dialogue.hear("start over", 0.95)
+    dialogue.hear("yes", 0.95)  # "Did you say: start over?"
+    assert dialogue.facts == {} and dialogue.pending is not None and dialogue.pending.fact == "description"
+    assert (dialogue.confirm_below, dialogue.can_type) == (0.7, True)

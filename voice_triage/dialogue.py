@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import copy
 from dataclasses import dataclass, field
-from typing import Union
+from typing import ClassVar, Union
 
 from rapidfuzz.distance import OSA
 
@@ -86,6 +86,8 @@ class _Step:
 class Dialogue:
     """One conversation. Feed `hear()` each utterance; `finish()` at end of input."""
 
+    SETTINGS: ClassVar[tuple[str, ...]] = ()
+    """Fields that say how to hold the conversation, not what was said: kept when starting over."""
     brain: Brain
     """Understanding and rules."""
     facts: Facts = field(default_factory=dict)
@@ -407,8 +409,8 @@ class Dialogue:
         return [Say("Thanks, I've changed that.")] + self._answer("", answer)
 
     def _start_over(self, _: IntentMatch) -> list[Event]:
-        brain = self.brain
-        self.__init__(brain)  # type: ignore[misc]
+        settings = {name: getattr(self, name) for name in self.SETTINGS}
+        self.__init__(self.brain, **settings)  # type: ignore[misc]
         return [Say("Starting again.")] + self.start()
 
     def _stop(self, _: IntentMatch) -> list[Event]:

@@ -32,6 +32,8 @@ VALID_READINGS = ("yes", "no", "unsure", "confirm", "GoBack", "Stop", "StartOver
 class SpokenDialogue(Dialogue):
     """A Dialogue fed with recognised speech and its confidence."""
 
+    SETTINGS = ("confirm_below", "sure_of_warning", "can_type")
+
     confirm_below: float = 0.5
     """Check a turn heard with less confidence than this ("Did you say ...?")."""
     sure_of_warning: float = 0.8
