@@ -120,14 +120,22 @@ class Service:
         self.turn_seconds: list[float] = []
         """Time to handle each turn, transcript read to reply written (the last 10,000, for scripts/bench)."""
         self._open = 0
+        self.stopped: asyncio.Event | None = None
+        """Set to stop serving (SIGTERM sets it)."""
 
     async def serve(self, host: str, port: int, ready: asyncio.Event | None = None) -> None:
         server = await asyncio.start_server(self.connection, host, port, limit=MAX_LINE)
         log.info("listening on %s", ", ".join(str(s.getsockname()) for s in server.sockets))
+        # kept on the service: a task waiting on an event nothing else holds may be garbage collected
+        self.stopped = asyncio.Event()
+        try:  # a service manager's stop (SIGTERM) ends it as Ctrl-C does, and the summaries are saved
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.stopped.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests), or no signals
+            pass
         if ready is not None:
             ready.set()
         async with server:
-            await server.serve_forever()
+            await self.stopped.wait()
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._open >= MAX_CONNECTIONS:
@@ -178,7 +186,6 @@ def run_service(conversations: Conversations, uri: str) -> int:
         sys.stderr.write(f"voice-triage: --uri must look like tcp://127.0.0.1:10500, not {uri!r}\n")
         return 2
     logging.basicConfig(level=logging.INFO, format="voice-triage: %(message)s", stream=sys.stderr)
-    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop saves the summaries too
     sys.stderr.write(f"voice-triage: serving Wyoming on {uri} (no authentication: keep it on a trusted network)\n")
     try:
         asyncio.run(Service(conversations).serve(parsed.hostname, parsed.port))
@@ -191,7 +198,3 @@ def run_service(conversations: Conversations, uri: str) -> int:
         for key in list(conversations.live):
             conversations.close(key)  # saves their summaries
     return 0
-
-
-def _interrupt(*_) -> None:
-    raise KeyboardInterrupt
