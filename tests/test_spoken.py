@@ -151,6 +151,7 @@ def test_an_answer_that_makes_a_red_flag_with_what_came_before_is_read_back_not_
     # "both legs" was heard in the description, in passing: the side's own question checks it before the emergency
     assert ask_texts(events) == ["Is it in your left leg, your right leg, or both?"]
     spoken.hear("both", 0.95)
+    spoken.hear("down the outside of both legs", 0.95)  # "Where exactly?": the places were heard in passing too
     assert "cauda_equina" in spoken.assessment().red_flags
     # a person who says no to the read-back: asked again, then (third put) moved on; the saddle is never asked
     again = spoken.__class__(spoken.brain)
@@ -185,7 +186,10 @@ def test_an_emergency_resting_on_a_side_heard_in_passing_asks_the_side_first(spo
     assert not spoken.done and not spoken.assessment().red_flags
     assert ask_texts(events) == ["Is it in your left leg, your right leg, or both?"]
     assert spoken.facts["back_pain"] == "current", "the answer itself is taken"
-    spoken.hear(side, 0.95)
+    events = spoken.hear(side, 0.95)
+    if escalates:  # the places were heard in passing too: they are checked next
+        assert ask_texts(events) == [next(q.text for q in spoken.brain.rules.questions if q.fact == "regions")]
+        spoken.hear("the outside of his leg", 0.95)
     assert spoken.done is escalates
     assert ("cauda_equina" in spoken.assessment().red_flags) is escalates
     assert spoken.facts["side"] == {"his left leg": "left"}.get(side, "both")
@@ -202,7 +206,8 @@ def test_both_legs_heard_in_passing_is_checked_by_the_side_question(spoken):
 
 def test_no_clear_answer_about_a_fact_heard_in_passing_keeps_what_was_heard(spoken):
     at_back_pain_after(spoken, ROOM_DESCRIPTION, 0.7)
-    said = [getattr(e, "text", "") for turn in ("hmm", "hmm", "hmm") for e in spoken.hear(turn, 0.95)]
+    # three to the side, then three to "Where exactly?" (the places were heard in passing too)
+    said = [getattr(e, "text", "") for turn in ["hmm"] * 6 for e in spoken.hear(turn, 0.95) if not spoken.done or e]
     assert "I'll go by what I heard earlier, to be safe." in said
     assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
 
@@ -223,6 +228,8 @@ def test_a_fact_confirmed_by_its_own_question_or_typed_is_not_asked_again(spoken
     spoken.hear("both", 0.95)
     spoken._ask(next(q for q in spoken.brain.rules.questions if q.fact == "back_pain"))
     spoken.hear("yes he has back pain", 0.95)
+    assert spoken.pending.fact == "regions", "the side is not asked again; the places heard in passing are"
+    spoken.hear("the outside of his leg", 0.95)
     assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
 
 

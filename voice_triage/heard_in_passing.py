@@ -4,9 +4,9 @@ A long spoken turn is where the recogniser errs most ("... on the top of this bo
 `side: both`). Such a value is fine for ranking sources, but an emergency must not rest on it: "yes he has
 back pain" with that "both" sent a person with one tingling leg to the emergency department. So before the
 session ends on an emergency, each fact heard in passing that the emergency needs is asked by its own question
-("Is it in your left leg, your right leg, or both?"). No clear answer keeps the value heard, the cautious
-reading. Only facts with a choice or yes/no question (or that one `covers`) are checked: a place is a phrase, and a
-misheard one still names the leg, which is all a red flag asks of it. Pure, no I/O.
+("Is it in your left leg, your right leg, or both?"), or that a question `covers` (both legs, for the side). The
+places too: "calves" and "knee" misheard in "my feet both tingle in the toes" made both legs of both feet. No clear
+answer keeps the value heard, the cautious reading. Pure, no I/O.
 """
 
 from __future__ import annotations
@@ -73,10 +73,10 @@ class HeardInPassing:
         self.release(facts, asked)
         if not triage.ends_session(facts):
             return None
-        for question in triage.rules.questions:
+        for question in sorted(triage.rules.questions, key=lambda q: q.expect == "free"):  # quick ones first
             doubtful = [fact for fact in (question.fact, *question.covers) if fact in self.facts
                         and facts.get(fact) is not None]
-            if question.expect == "free" or question.fact in asked or not doubtful:
+            if question.fact in asked or not doubtful:
                 continue
             if not triage.ends_session({k: v for k, v in facts.items() if k not in doubtful}):
                 self.asking = question
