@@ -199,8 +199,7 @@ class SpokenDialogue(Dialogue):
     def _reprompt(self, question: Question, reply: Reply = UNCLEAR) -> list[Event]:
         if question is self._sign_question:  # no clear answer to the check: the cautious reading
             self._sign_question = None
-            self.facts[question.fact] = UNSURE
-            self.asked[question.fact] = "(no clear answer)"
+            self._unanswered(question)  # a warning sign's question: not sure
             return [Say("I'll count that one as not sure, to be safe.")] + self._next()
         return super()._reprompt(question, reply)
 
@@ -210,7 +209,7 @@ class SpokenDialogue(Dialogue):
                else "type your answers: start again with voice-triage --text")
         events = [Say(f"If speaking is hard, you can also {how}.")]
         if question.fact in self._passing.held:  # what was heard earlier stands: the cautious reading
-            self.asked[question.fact] = "(no clear answer)"
+            self._unanswered(question)
             return events + [Say("I'll go by what I heard earlier, to be safe.")] + self._next()
         return events + super()._give_up(question)
 
