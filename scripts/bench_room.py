@@ -121,14 +121,18 @@ def text_questions(brain, scenario: dict) -> int:
 
 def puts_per_question(brain, asks: list[str]) -> tuple[int, int]:
     """The most times one question was put in a row, and in all (reprompts, checks and warning-sign checks count;
-    after "start over", the description's question again, the count begins again)."""
+    after "start over", the description's question again, the count begins again). A read-back of a stop or start
+    over ("Did you say: begin again?") is about the session, not the question: it doesn't count, as in the dialogue."""
     from voice_triage.dialogue import DESCRIBE
+    from voice_triage.spoken import ends_session
 
     known = {}
     for q in brain.rules.questions + [q for f in brain.rules.red_flags for q in f.questions]:
         known[q.text] = known[(q.plain or q.text)] = q.fact
     most, run, current, puts, most_in_all = 0, 0, None, collections.Counter(), 0
     for text in asks:
+        if text.startswith("Did you say: ") and ends_session(brain, text[len("Did you say: "):].rstrip("?")):
+            continue
         fact = known.get(text) or (current if text.startswith(CHECKS) or text.startswith(("I may", "Sorry")) else text)
         if fact == DESCRIBE.text and current not in (None, DESCRIBE.text):
             puts.clear()

@@ -6,7 +6,8 @@ no to the others, their side and back pain, "gradually", "a few weeks" when thei
 synthesised, decoded in its question's context by the real recogniser and read by the real spoken dialogue, as
 voice/channel.py does; the same patient typed is the reference. Voices and noise take turns (each description
 once: Piper if installed, espeak-ng at 140 and 190 wpm; clean and brown noise at 10 dB SNR), so a run takes
-minutes. The recogniser carries over from turn to turn and from session to session, as in a long session.
+minutes. The recogniser carries over from turn to turn and from session to session, as in a long session; with
+`--fresh`, each patient has a new one, so that a change to one session doesn't change how the next is heard.
 """
 
 from __future__ import annotations
@@ -20,9 +21,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "scripts")]
 
-DAYS_SAID = {1: "one day", 2: "two days", 3: "three days", 4: "four days", 7: "a week", 14: "two weeks",
-             21: "three weeks", 30: "a month", 60: "two months", 90: "three months", 365: "a year"}
-"""How a patient says the duration of their own words (anything else: "a few weeks")."""
+NUMBERS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def duration_said(days: int | None) -> str:
+    """How a patient says the duration of their own words ("six weeks" for 42 days; "a few weeks" if unsaid)."""
+    for unit, size in (("year", 365), ("month", 30), ("week", 7), ("day", 1)):
+        if days and days % size == 0 and days // size < len(NUMBERS):
+            count = days // size
+            return f"a {unit}" if count == 1 and unit != "day" else f"{NUMBERS[count]} {unit}{'s' * (count > 1)}"
+    return "a few weeks"
+
+
 READ_BACK = "Did you say: "
 
 
@@ -58,7 +68,7 @@ class Patient:
             return "yes" if question.red_flag in self.flags else "no"
         said = {"side": {"left": "the left", "right": "the right", "both": "both"}.get(facts.get("side"), "the left"),
                 "back_pain": {"current": "yes", "past": "years ago"}.get(facts.get("back_pain"), "no"),
-                "duration_days": DAYS_SAID.get(facts.get("duration_days"), "a few weeks"),
+                "duration_days": duration_said(facts.get("duration_days")),
                 "onset": "suddenly" if facts.get("onset") == "sudden" else "gradually"}
         return said.get(fact, "yes" if facts.get(fact) is True else "no")
 
@@ -124,12 +134,14 @@ def main() -> list[str]:
     recognizer, all_voices = recognizer_for(brain, "pocketsphinx"), voices()
     urgent = LEVELS.index("emergency")
     lines = [f"spoken sessions offline (voices in turn: {', '.join(v.name for v in all_voices)}; clean and 10 dB SNR)"]
-    for part in ("dev", "heldout"):
+    for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):  # --dev: while tuning
         count, misses, beyond = collections.Counter(), [], []
         for n, item in enumerate(evalsets.descriptions(part)):
             flags = set(item.get("red_flags", []))
             voice, snr = all_voices[n % len(all_voices)], (None, 10)[n // len(all_voices) % 2]
             typed = session(brain, item["text"], flags)
+            if "--fresh" in sys.argv:
+                recognizer = recognizer_for(brain, "pocketsphinx")
             spoken = session(brain, item["text"], flags, hearing(brain, recognizer, voice, snr, seed=n))
             count["sessions"] += 1
             count["acceptable"] += spoken["level"] in item["levels"]

@@ -233,6 +233,61 @@ def test_a_fact_confirmed_by_its_own_question_or_typed_is_not_asked_again(spoken
     assert spoken.done and "cauda_equina" in spoken.assessment().red_flags
 
 
+SHORT_SPELL = "tingling on the outside of my left lower leg for two weeks after sitting cross legged"
+"""Self care as typed; had "for six weeks" been heard "for two weeks", a consultation would be lost."""
+
+
+def no_to_every_question(dialogue, description: str, confidence: float | None) -> list[str]:
+    """The description, then "no" to each question until the summary, or a check of something said earlier."""
+    from voice_triage.dialogue import SUMMARY_OFFER
+    from voice_triage.heard_in_passing import CHECK_EARLIER
+
+    said = [getattr(e, "text", "") for e in dialogue.hear(description, confidence)]
+    while dialogue.pending is not SUMMARY_OFFER and not dialogue.done and CHECK_EARLIER not in said:
+        said += [getattr(e, "text", "") for e in dialogue.hear("no", confidence and 0.95)]
+    return said
+
+
+@pytest.mark.parametrize("answer, level", [("for six weeks", "consultation"), ("two weeks", "self_care")])
+def test_a_care_level_lowered_by_a_fact_heard_in_passing_asks_that_fact_before_the_summary(spoken, answer, level):
+    """Found in offline spoken sessions: "for six weeks" heard "for two weeks" gave self care instead of a
+    consultation, as "How long have you had it?" was never asked. Now it is, before the summary."""
+    from voice_triage.heard_in_passing import CHECK_EARLIER
+
+    said = no_to_every_question(spoken, SHORT_SPELL, 0.9)
+    assert said[-2:] == [CHECK_EARLIER, next(q.text for q in spoken.brain.rules.questions if q.fact == "duration_days")]
+    assert spoken.facts.get("duration_days") is None, "held back until answered"
+    said = [getattr(e, "text", "") for e in spoken.hear(answer, 0.95)]
+    assert spoken.assessment().level == level and CHECK_EARLIER not in said
+
+
+def test_a_fact_heard_in_passing_that_rules_out_an_emergency_is_asked_before_the_summary(spoken):
+    """Heard (espeak-ng, 140 wpm) for "numbness rising from both feet up to my knees over three days": the "right"
+    heard in passing kept spreading numbness at "today", where both sides make it an emergency."""
+    from voice_triage.dialogue import Ask
+
+    spoken.hear("right the both feet up to my knees over three do you", 0.7)
+    assert spoken.pending.fact == "screen_weakness"
+    said = no_to_every_question(spoken, "yes", 0.95)
+    assert said[-1] == "Is it in your left leg, your right leg, or both?"
+    events = spoken.hear("both", 0.95)
+    assert spoken.done and spoken.assessment().level == "emergency" and not any(isinstance(e, Ask) for e in events)
+
+
+def test_no_clear_answer_about_a_fact_that_lowered_the_level_leaves_it_unknown(spoken):
+    no_to_every_question(spoken, SHORT_SPELL, 0.9)
+    said = [getattr(e, "text", "") for turn in ["hmm"] * 3 for e in spoken.hear(turn, 0.95)]
+    assert "I'll count it as not known, to be safe." in said
+    assert spoken.facts.get("duration_days") is None and spoken.assessment().level == "consultation"
+
+
+def test_a_typed_session_is_not_checked_for_facts_that_lowered_the_level(spoken):
+    from voice_triage.dialogue import SUMMARY_OFFER
+
+    no_to_every_question(spoken, SHORT_SPELL, None)
+    assert spoken.pending is SUMMARY_OFFER and spoken.assessment().level == "self_care"
+
+
 def test_a_spoken_uh_huh_to_a_warning_sign_is_confirmed_in_plainer_words(spoken):
     """Aloud, "uh huh" and "uh uh" sound almost alike (the recogniser swaps them): which was it?"""
     question = at(spoken, "screen_saddle")

@@ -6,7 +6,13 @@ back pain" with that "both" sent a person with one tingling leg to the emergency
 session ends on an emergency, each fact heard in passing that the emergency needs is asked by its own question
 ("Is it in your left leg, your right leg, or both?"), or that a question `covers` (both legs, for the side). The
 places too: "calves" and "knee" misheard in "my feet both tingle in the toes" made both legs of both feet. No clear
-answer keeps the value heard, the cautious reading. Pure, no I/O.
+answer keeps the value heard, the cautious reading.
+
+The other way round, a care level must not be lowered by a fact heard in passing either: "for six weeks" heard "for
+two weeks" gave self care instead of a consultation, and "How long have you had it?" was never asked. So before the
+summary, a fact heard in passing whose value lowers the level is asked by its own question too, and so is one where
+another answer would be an emergency ("right" heard in "numbness rising from both feet": both sides make the
+spreading numbness an emergency). There, no clear answer leaves the fact unknown, the cautious reading. Pure, no I/O.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .facts import UNSURE, Facts
+from .facts import LEVELS, UNSURE, Facts
 from .rules import Question
 from .triage import Triage
 
@@ -59,6 +65,9 @@ class HeardInPassing:
     """Facts taken out of the dialogue's facts until `asking` is answered, with the values heard."""
     asking: Question | None = None
     """The question that checks the held facts."""
+    keep_unclear: bool = True
+    """Whether the held facts come back when `asking` gets no clear answer (an emergency's signs do; a value that
+    lowered the level doesn't)."""
 
     def note(self, before: Facts, after: Facts, question: Question | None, asked: dict[str, str]) -> None:
         """One spoken turn took `before` to `after` with `question` open."""
@@ -73,13 +82,30 @@ class HeardInPassing:
         self.release(facts, asked)
         if not triage.ends_session(facts):
             return None
-        for question in sorted(triage.rules.questions, key=lambda q: q.expect == "free"):  # quick ones first
+        return self._hold(triage, facts, asked, lambda without, _: not triage.ends_session(without),
+                          keep_unclear=True)
+
+    def to_check_level(self, triage: Triage, facts: Facts, asked: dict[str, str]) -> Question | None:
+        """The question to put before the summary, if a fact heard in passing lowers the care level (it is held
+        back until answered); else None."""
+        self.release(facts, asked)
+        level = LEVELS.index(triage.outcome(facts)[0])
+
+        def lowered(without: Facts, question: Question) -> bool:  # unknown is higher, or another answer an emergency
+            return LEVELS.index(triage.outcome(without)[0]) > level \
+                or any(triage.ends_session({**without, question.fact: value}) for value in question.hypotheses)
+        return self._hold(triage, facts, asked, lowered, keep_unclear=False)
+
+    def _hold(self, triage: Triage, facts: Facts, asked: dict[str, str], matters, keep_unclear: bool):
+        """Holds back the facts heard in passing of the first question whose facts `matters` (tried on the facts
+        without them, and the question), quick questions first; returns that question, or None."""
+        for question in sorted(triage.rules.questions, key=lambda q: q.expect == "free"):
             doubtful = [fact for fact in (question.fact, *question.covers) if fact in self.facts
                         and facts.get(fact) is not None]
             if question.fact in asked or not doubtful:
                 continue
-            if not triage.ends_session({k: v for k, v in facts.items() if k not in doubtful}):
-                self.asking = question
+            if matters({k: v for k, v in facts.items() if k not in doubtful}, question):
+                self.asking, self.keep_unclear = question, keep_unclear
                 self.held = {fact: facts.pop(fact) for fact in doubtful}
                 return question
         return None
@@ -87,11 +113,11 @@ class HeardInPassing:
     def release(self, facts: Facts, asked: dict[str, str]) -> None:
         """Puts the held facts back, unless their question was answered: a value given to the question wins, and
         a fact it covers (both legs, for the side) goes, as the answer says what the person meant. No clear
-        answer, or none yet, keeps the value heard."""
+        answer, or none yet, keeps the value heard, if it is the cautious reading (`keep_unclear`)."""
         question, self.asking = self.asking, None
         answered = question is not None and question.fact in asked and facts.get(question.fact) not in (None, UNSURE)
         for fact, heard in self.held.items():
-            if not answered:
+            if not answered and self.keep_unclear:
                 facts[fact] = copy.deepcopy(heard)
             if question is not None and question.fact in asked:
                 self.facts.discard(fact)

@@ -7,7 +7,8 @@ sole"). So, with the recogniser's confidence for each turn:
 - a low-confidence turn that would be a valid answer is checked ("Did you say: left?"), and a
   confirmed reading is then used; one that wouldn't be is simply asked again;
 - every check counts toward the three times a question may be put;
-- an emergency that rests on a fact heard in passing asks that fact's own question first (heard_in_passing.py).
+- an emergency that rests on a fact heard in passing asks that fact's own question first, and so does a care
+  level lowered by one (heard_in_passing.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ ENDING = ("Stop", "StartOver")
 VALID_READINGS = ("yes", "no", "unsure", "confirm", "GoBack", "Stop", "StartOver", "Next", "CorrectToNo",
                   "CorrectToYes")
 """Readings worth a "Did you say ...?" (besides an answer that names new facts)."""
+
+
+def ends_session(brain, text: str) -> bool:
+    """A stop or start over: when spoken, checked first, as ending on a mishearing loses the questions left."""
+    intent = brain.intents.recognize(text)
+    return bool(intent and intent.whole and intent.name in ENDING)
 
 
 @dataclass
@@ -71,7 +78,7 @@ class SpokenDialogue(Dialogue):
             return self._put_again(question, "Just to be sure: " + (question.plain or question.text))
         # "pardon" was heard as "we're done", surely: a stop or start over is read back whatever the confidence,
         # and however often the question was put (the check is about the session, not the question)
-        if self.pending is not None and self._ends_session(text):
+        if self.pending is not None and ends_session(self.brain, text):
             self._check, self.last_reading = text, "check"
             return [self._ask_event(self.pending, f"Did you say: {text}?", "yes_no")]
         # a description is not read back: one misheard word in a long turn makes the person say no to it all,
@@ -115,6 +122,13 @@ class SpokenDialogue(Dialogue):
             return [Say(CHECK_EARLIER), self._ask(question)]
         return super()._next()
 
+    def _conclude(self, final: bool) -> list[Event]:
+        """As in text, but a care level lowered by a fact heard in passing asks that fact's question first."""
+        question = None if final else self._passing.to_check_level(self.brain.triage, self.facts, self.asked)
+        if question is not None:
+            return [Say(CHECK_EARLIER), self._ask(question)]
+        return super()._conclude(final)
+
     def finish(self) -> list[Event]:
         self._passing.release(self.facts, self.asked)  # ended while checking: what was heard stands
         return super().finish()
@@ -138,11 +152,6 @@ class SpokenDialogue(Dialogue):
         words = tuple(reply_tokens(text))
         alike = self.brain.knowledge.language.replies.sound_alike
         return bool(self.pending is not None and self.pending.red_flag and words in alike)
-
-    def _ends_session(self, text: str) -> bool:
-        """A spoken stop or start over: checked first, as ending on a mishearing loses the questions left."""
-        intent = self.brain.intents.recognize(text)
-        return bool(intent and intent.whole and intent.name in ENDING)
 
     def _valid(self, text: str) -> bool:
         """Whether the turn would answer the open question (tried on a copy of the dialogue)."""
@@ -208,8 +217,9 @@ class SpokenDialogue(Dialogue):
         how = ("type your answer and press Enter" if self.can_type
                else "type your answers: start again with voice-triage --text")
         events = [Say(f"If speaking is hard, you can also {how}.")]
-        if question.fact in self._passing.held:  # what was heard earlier stands: the cautious reading
+        if question.fact in self._passing.held:  # the cautious reading: what was heard, or nothing
             self._unanswered(question)
-            return events + [Say("I'll go by what I heard earlier, to be safe.")] + self._next()
+            cautious = "I'll go by what I heard earlier" if self._passing.keep_unclear else "I'll count it as not known"
+            return events + [Say(cautious + ", to be safe.")] + self._next()
         return events + super()._give_up(question)
 
