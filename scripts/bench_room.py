@@ -6,7 +6,9 @@ synthesised with Piper and played into the room, the assistant listens to the ro
 it, and one stereo recording holds both (person left, assistant right). From it: the outcome
 against the scenario's expectation, how many times any question was put, questions asked against
 the same patient in text mode, and reply latency (end of the person's speech to the assistant's
-first sound) for short answers and for descriptions.
+first sound) for short answers and for descriptions. The sessions run one after another on one
+computer (one private home folder per run): the first starts from PocketSphinx's model means, the
+next ones from how the microphone sounded at the end of the last (voice/start.py MICROPHONE_SOUND).
 """
 
 from __future__ import annotations

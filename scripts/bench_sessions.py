@@ -6,8 +6,9 @@ no to the others, their side and back pain, "gradually", "a few weeks" when thei
 synthesised, decoded in its question's context by the real recogniser and read by the real spoken dialogue, as
 voice/channel.py does; the same patient typed is the reference. Voices and noise take turns (each description
 once: Piper if installed, espeak-ng at 140 and 190 wpm; clean and brown noise at 10 dB SNR), so a run takes
-minutes. The recogniser carries over from turn to turn and from session to session, as in a long session; with
-`--fresh`, each patient has a new one, so that a change to one session doesn't change how the next is heard.
+minutes. The recogniser carries over from turn to turn and from session to session, as in a long session. With
+`--fresh`, each patient has a new one that starts from how the last session ended (voice/start.py keeps the
+microphone's sound), as sessions one after another on one computer; `--fresh --forget`: a first session each time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import collections
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,9 +129,9 @@ def main() -> list[str]:
     from voice_triage.brain import Brain
     from voice_triage.facts import LEVELS
     from voice_triage.knowledge import load_knowledge
-    from voice_triage.voice.start import recognizer_for
+    from voice_triage.voice.start import MICROPHONE_SOUND, recognizer_for
 
-    started = time.perf_counter()
+    started, kept = time.perf_counter(), tempfile.TemporaryDirectory(prefix="voice-triage-bench-")
     brain = Brain(load_knowledge())
     recognizer, all_voices = recognizer_for(brain, "pocketsphinx"), voices()
     urgent = LEVELS.index("emergency")
@@ -141,7 +143,8 @@ def main() -> list[str]:
             voice, snr = all_voices[n % len(all_voices)], (None, 10)[n // len(all_voices) % 2]
             typed = session(brain, item["text"], flags)
             if "--fresh" in sys.argv:
-                recognizer = recognizer_for(brain, "pocketsphinx")
+                recognizer = recognizer_for(brain, "pocketsphinx", remember=None if "--forget" in sys.argv else
+                                            Path(kept.name) / MICROPHONE_SOUND)
             spoken = session(brain, item["text"], flags, hearing(brain, recognizer, voice, snr, seed=n))
             count["sessions"] += 1
             count["acceptable"] += spoken["level"] in item["levels"]

@@ -91,3 +91,33 @@ def test_recorded_turns_drive_a_whole_session(cache_env):
     final = [e for e in events if e["type"] == "result"][-1]["assessment"]
     assert final["red_flags"] == [] and final["sources"][0]["id"] == "fibular_nerve"
     assert events[-1] == {"type": "end"}
+
+
+def test_the_microphone_sound_is_kept_for_the_next_session(brain, tmp_path):
+    """PocketSphinx's cepstral means (how the microphone sounds, nothing of what was said) outlive the session,
+    so the next session's first description isn't heard from the model's means; a broken file is ignored."""
+    from voice_triage.voice.asr import transcribe
+    from voice_triage.voice.audio import read_wav, wav_chunks
+    from voice_triage.voice.start import recognizer_for
+
+    kept = tmp_path / "mean.txt"
+    first = recognizer_for(brain, "pocketsphinx", remember=kept)
+    model_mean = first._decoder.get_cmn()
+    transcribe(first, wav_chunks(read_wav(SPEECH / "ans_four_days.wav")))
+    lines = kept.read_text().split()
+    assert len(lines) == 2 and lines[0] == first._decoder.get_cmn() != model_mean
+    assert recognizer_for(brain, "pocketsphinx", remember=kept)._decoder.get_cmn() == lines[0]
+    for broken in ("", "nan," * 12 + "nan", "1,2,3", "\x00\xff", "words and words"):
+        kept.write_text(broken, encoding="latin-1")
+        assert recognizer_for(brain, "pocketsphinx", remember=kept)._decoder.get_cmn() == model_mean, broken
+
+
+def test_a_cache_folder_that_cannot_be_written_only_forgets(brain, tmp_path):
+    from voice_triage.voice.asr import transcribe
+    from voice_triage.voice.audio import read_wav, wav_chunks
+    from voice_triage.voice.start import recognizer_for
+
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    recognizer = recognizer_for(brain, "pocketsphinx", remember=blocked / "mean.txt")
+    assert transcribe(recognizer, wav_chunks(read_wav(SPEECH / "ans_four_days.wav"))).text

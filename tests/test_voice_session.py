@@ -7,8 +7,10 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from conftest import FIXTURES, ROOT, TIMEOUT
+from voice_triage.voice.start import MICROPHONE_SOUND
 
 SPEECH = FIXTURES / "speech"
 SESSION_TIMEOUT = 240
@@ -101,6 +103,10 @@ def test_spoken_session_reaches_the_assessment_and_every_reply_is_audible_in_ord
                                         f"at {times[i] - recording.started:.2f} s", stderr[-600:])
     # (that the assistant is silent while it listens is by construction: the microphone opens
     # only after playback returns; parec's timeline is too coarse to check it here)
+    env = virtual_audio.assistant_env()
+    cache = env.get("VOICE_TRIAGE_CACHE") or f"{env.get('XDG_CACHE_HOME') or env['HOME'] + '/.cache'}/voice-triage"
+    kept = Path(cache) / MICROPHONE_SOUND
+    assert len(kept.read_text().split()) == 2, "how the microphone sounded is kept for the next session"
 
 
 def test_microphone_that_disappears_mid_session_falls_back_to_typing(virtual_audio):

@@ -62,8 +62,10 @@ def transcribe(recognizer: Recognizer, frames: Iterable[bytes]) -> Transcript:
 
 
 def choose_recognizer(engine: str | None, vocabulary: list[str], sentences: list[str], model: str | None = None,
-                      vosk_mode: str = "grammar", answer_words: frozenset[str] = frozenset()) -> Recognizer:
-    """The requested engine, or Vosk when a model is found, else PocketSphinx. Raises SpeechError."""
+                      vosk_mode: str = "grammar", answer_words: frozenset[str] = frozenset(),
+                      remember: Path | None = None) -> Recognizer:
+    """The requested engine, or Vosk when a model is found, else PocketSphinx (which keeps its cepstral means in
+    `remember` from one session to the next). Raises SpeechError."""
     from .models import resolve_model
 
     if engine not in (None, "vosk", "pocketsphinx"):
@@ -79,4 +81,4 @@ def choose_recognizer(engine: str | None, vocabulary: list[str], sentences: list
         return VoskRecognizer(model_path, vocabulary, mode=vosk_mode)
     from .sphinx import SphinxRecognizer
 
-    return SphinxRecognizer(vocabulary, sentences, answer_words)
+    return SphinxRecognizer(vocabulary, sentences, answer_words, remember)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 from .asr import SAMPLE_RATE, SpeechError, Transcript
 from .context import Context, jsgf
@@ -29,7 +31,10 @@ class SphinxRecognizer:
     grammar over the full vocabulary stalls the grammar search, so this uses an n-gram model.
     """
 
-    def __init__(self, vocabulary: list[str], sentences: list[str], answer_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, vocabulary: list[str], sentences: list[str], answer_words: frozenset[str] = frozenset(),
+                 remember: Path | None = None) -> None:
+        """`remember`: a file that keeps the cepstral means from one session to the next (None: start from the
+        model's each time)."""
         try:
             from pocketsphinx import Config, Decoder, get_model_path
         except ImportError as exc:
@@ -82,6 +87,42 @@ class SphinxRecognizer:
         self._searches: set[str] = set()
         self._held: str | None = None
         self._turn: list[bytes] = []
+        self._remember = remember
+        self._recall()
+
+    def _recall(self) -> None:
+        """Starts from the cepstral means the last session on this computer ended with, if any were kept.
+
+        The mean is the microphone's and voice's average sound (13 numbers, nothing of what was said). Live
+        CMN starts from the model's and takes a turn or two to adapt, so a session's first description, the
+        turn that says most, was heard worst: whole offline sessions (dev, 42, `scripts/bench_sessions.py --fresh`),
+        a new recogniser for each patient, gave the same level as typed in 35 (41 acceptable) from the model's
+        means, and in 38 (42) from the last session's."""
+        try:
+            lines = self._remember.read_text(encoding="utf-8").split() if self._remember else []
+        except (OSError, UnicodeDecodeError):
+            return  # none kept yet, or unreadable: the model's means
+        size = len(self._model_cmn.split(","))
+        for decoder, line in zip((self._decoder, self._in_context), lines):
+            try:
+                values = [float(v) for v in line.split(",")]
+            except ValueError:
+                return
+            if len(values) != size or not all(math.isfinite(v) and abs(v) < 1e4 for v in values):
+                return
+            decoder.set_cmn(line)
+
+    def _keep(self) -> None:
+        """Keeps the means for the next session (best effort: a read-only cache folder just forgets)."""
+        if self._remember is None:
+            return
+        try:
+            self._remember.parent.mkdir(parents=True, exist_ok=True)
+            partial = self._remember.with_suffix(".partial")
+            partial.write_text(f"{self._decoder.get_cmn()}\n{self._in_context.get_cmn()}\n", encoding="utf-8")
+            partial.replace(self._remember)
+        except OSError:
+            pass
 
     def expect(self, context: Context | None) -> None:
         """Decode the next turns with this context's grammar too (None: the open model alone)."""
@@ -121,6 +162,7 @@ class SphinxRecognizer:
         self._decoder.end_utt()
         heard = self._result(self._decoder)
         if self._context is None:
+            self._keep()
             return heard
         self._in_context.end_utt()
         in_context = self._result(self._in_context)
@@ -130,6 +172,7 @@ class SphinxRecognizer:
             # the Viterbi path must end in a final state, and a trailing breath can tip it to another
             # phrase ("no" + the start of "never" -> "don't know"): the phrase heard whole before it wins
             in_context = Transcript(self._held, in_context.confidence, tuple((w, in_context.confidence) for w in self._held.split()))
+        self._keep()
         return replace(heard, in_context=in_context)
 
     def _again_from_the_model_mean(self) -> Transcript:

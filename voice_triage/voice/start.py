@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from ..brain import Brain
+from ..knowledge import cache_dir
 from ..dialogue import Ask
 from ..duration import parse_duration
 from ..normalize import tokenize
@@ -18,6 +19,10 @@ from .endpoint import Endpointing
 from .channel import RecordedTurns, VoiceChannel
 from .context import PLACE_LEADS, TYPED_ONLY, context_for
 from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
+
+
+MICROPHONE_SOUND = "pocketsphinx-microphone-mean.txt"
+"""In the cache folder: how the microphone sounded at the end of the last session (PocketSphinx's cepstral means)."""
 
 
 @dataclass
@@ -91,8 +96,10 @@ def as_said(sentences: list[str], words: list[str]) -> list[str]:
     return [" ".join(said.get(w, w) if w in TYPED_ONLY else w for w in s.split()) for s in sentences]
 
 
-def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, vosk_mode: str = "grammar"):
-    """The chosen speech engine, biased to the words and sentences of intents/."""
+def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, vosk_mode: str = "grammar",
+                   remember: Path | None = None):
+    """The chosen speech engine, biased to the words and sentences of intents/ (PocketSphinx keeps how the
+    microphone sounds in `remember`, if given)."""
     from ..knowledge import phrases_of
     from .lm import domain_sentences
 
@@ -102,12 +109,13 @@ def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, v
     answer_words = frozenset(w for words in language.replies.phrases for w in words) \
         | frozenset(w for _, sentence in language.sentences for w in sentence.split()) \
         | frozenset(w for lead in PLACE_LEADS for w in lead.split())
-    return choose_recognizer(engine, words, sentences, model, vosk_mode, answer_words - TYPED_ONLY)
+    return choose_recognizer(engine, words, sentences, model, vosk_mode, answer_words - TYPED_ONLY, remember)
 
 
 def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: TextIO, jsonl: bool,
                note: TextIO = sys.stderr) -> VoiceChannel:
     """A ready voice channel. Raises SpeechError (with the reason) when voice can't work here."""
+    remember = None  # recorded turns may come from anywhere: only a microphone's sound is kept
     if options.turns is not None:
         listener = RecordedTurns(list(options.turns))
     else:
@@ -115,7 +123,8 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
             listener = Microphone(_device(options.input_device))
         except AudioError as exc:
             raise SpeechError(f"no microphone ({exc})") from None
-    recognizer = recognizer_for(brain, options.asr, options.model, options.vosk_mode)
+        remember = cache_dir() / MICROPHONE_SOUND
+    recognizer = recognizer_for(brain, options.asr, options.model, options.vosk_mode, remember)
     if options.asr is None and recognizer.name.startswith("PocketSphinx"):  # the fallback was taken
         note.write("voice-triage: no Vosk model is installed, so speech is recognised by the bundled "
                    "offline engine, PocketSphinx (`voice-triage model download` fetches Vosk's).\n")
