@@ -22,7 +22,6 @@ import collections
 import hashlib
 import io
 import math
-import os
 import random
 import subprocess
 import sys
@@ -56,7 +55,7 @@ class Voice:
 
 def voices() -> list[Voice]:
     """Piper if installed, and espeak-ng (US English) slow and fast."""
-    from voice_triage.knowledge import cache_dir
+    from voice_triage.knowledge import cache_dir, write_whole
     from voice_triage.voice.audio import resample
 
     found = []
@@ -74,9 +73,7 @@ def voices() -> list[Voice]:
                 return array.array("h", path.read_bytes())
             samples = synthesise(text)
             kept.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")  # two benches may say it at once
-            partial.write_bytes(samples.tobytes())
-            partial.replace(path)
+            write_whole(path, samples.tobytes())  # two benches may say it at once
             return samples
 
         def synthesise(text: str) -> array.array:

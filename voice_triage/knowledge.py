@@ -114,9 +114,13 @@ def phrases_of(knowledge: Knowledge) -> list[Phrase]:
 
 
 def _write(path: Path, obj: object) -> None:
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with temporary.open("wb") as handle:
-        pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    write_whole(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Writes a cache file so that a reader, or another process writing it too, never sees half of it."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
     temporary.replace(path)
 
 

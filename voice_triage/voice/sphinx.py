@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from ..knowledge import write_whole
 from .asr import SAMPLE_RATE, SpeechError, Transcript
 from .context import Context, jsgf
 from .lm import build_arpa
@@ -113,14 +114,13 @@ class SphinxRecognizer:
             decoder.set_cmn(line)
 
     def _keep(self) -> None:
-        """Keeps the means for the next session (best effort: a read-only cache folder just forgets)."""
+        """Keeps the means for the next session (best effort: a read-only cache folder just forgets). After every
+        turn, as a session may end any way (Ctrl-C, a lost microphone); it is a few hundred bytes."""
         if self._remember is None:
             return
         try:
             self._remember.parent.mkdir(parents=True, exist_ok=True)
-            partial = self._remember.with_suffix(".partial")
-            partial.write_text(f"{self._decoder.get_cmn()}\n{self._in_context.get_cmn()}\n", encoding="utf-8")
-            partial.replace(self._remember)
+            write_whole(self._remember, f"{self._decoder.get_cmn()}\n{self._in_context.get_cmn()}\n".encode())
         except OSError:
             pass
 
