@@ -7,6 +7,10 @@ read by the real spoken dialogue, clean and over steady brown noise at 20 and 10
 voice at random, so each text it says is kept (in the cache folder, bench-speech/): a run repeats the last
 on this computer, and a difference between two runs is the code's.
 
+The typed set's short replies (answers.yaml: yes/no forms, sides, requests and commands, written for text before any
+listening was built) are said too, as a second, larger set of short answers: those whose every word is in the English
+dictionary, clean and at 10 dB.
+
 Short answers, and places said in answer to "Where exactly?": understood (at once, or after "Did you say ...?"
 which the person confirms), asked again, wrong, and yes/no flips. Descriptions heard in one go: words wrong, and
 the care level and first source still acceptable. Descriptions in the dialogue: red flags fired at once (none may
@@ -38,7 +42,8 @@ RATE = 16000
 PAD = 0.3
 NOISE_SNR_DB = (None, 20, 10)
 FLAGS = {"--clean": "clean speech only", "--dev": "development answers only", "--quick": "short answers only",
-         "--descriptions": "descriptions only", "--misses": "list every miss"}
+         "--descriptions": "descriptions only", "--misses": "list every miss",
+         "--typed-set": "only the typed set's short replies, said"}
 if "--clean" in sys.argv:
     NOISE_SNR_DB = (None,)
 
@@ -145,7 +150,7 @@ class Listening:
 
         context = context_for(self.asks[context_name], self.brain.knowledge) if context_name else None
         self.recognizer.expect(context)
-        heard = transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3))
+        heard = self.last = transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3))
         if context is None:
             return heard
         ask = self.asks[context_name]
@@ -170,10 +175,10 @@ class Listening:
         value = dialogue.facts.get(fact)
         if dialogue.last_reading == "check":
             return "check"
+        reading = {"Repeat": "repeat", "Help": "explain"}.get(dialogue.last_reading, dialogue.last_reading)
+        if reading in ("confirm", "repeat", "explain", "GoBack", "Stop") or (reading == "unsure" and value is None):
+            return reading
         if context_name == "yes_no":
-            reading = {"Repeat": "repeat", "Help": "explain"}.get(dialogue.last_reading, dialogue.last_reading)
-            if reading in ("confirm", "repeat", "explain", "GoBack", "Stop"):
-                return reading
             return {True: "yes", False: "no", "unsure": "unsure"}.get(value, "asked again")
         if context_name == "duration":
             return str(value) if value is not None else "asked again"
@@ -209,15 +214,38 @@ def same_care(got: str, label: str, thresholds: set[int]) -> bool:
     return all((int(got) > t) == (int(label) > t) for t in thresholds)
 
 
-def short_answers(listening: Listening, all_voices: list[Voice], part: str | None, places: bool = False) -> list[str]:
+TEXT_SET_LABELS = {"affirm": "yes", "deny": "no", "deny_hedged": "confirm", "help": "explain", "go_back": "GoBack",
+                   "stop": "Stop"}
+"""The labels of answers.yaml as spoken_answers.yaml names them (the rest are the same)."""
+TEXT_SET_CONTEXTS = {"warning": "yes_no", "side": "side"}
+
+
+def said_text_answers(part: str) -> list[tuple[str, str, str]]:
+    """The short replies of the typed set (answers.yaml), written before any listening was built, as a second,
+    larger spoken set: those whose every word is in the English dictionary ("lft", "bith" are typed, not said)."""
+    import evalsets
+    from pocketsphinx import get_model_path
+    from voice_triage.normalize import tokenize
+
+    with open(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict", encoding="utf-8") as handle:
+        english = {line.split(" ", 1)[0] for line in handle}
+    return [(TEXT_SET_CONTEXTS[context], TEXT_SET_LABELS.get(label, label), text)
+            for context, label, text in evalsets.answers(part)
+            if all(word in english for word in tokenize(text.lower().replace("-", " ")))]
+
+
+def short_answers(listening: Listening, all_voices: list[Voice], part: str | None, places: bool = False,
+                  typed_set: bool = False) -> list[str]:
     """Yes/no forms, sides and durations (the targets of issue 7), or with `places` the answers to "Where exactly
-    do you feel it?"."""
+    do you feel it?", or with `typed_set` the replies of the typed set said aloud."""
     import evalsets
 
-    items = [item for item in evalsets.spoken_answers(part) if (item[0] == "where") == places]
+    items = said_text_answers(part) if typed_set else [item for item in evalsets.spoken_answers(part)
+                                                        if (item[0] == "where") == places]
     thresholds = duration_thresholds()
     lines = []
-    for snr in NOISE_SNR_DB:
+    # the typed set is three times larger: clean and 10 dB, the two levels of the targets
+    for snr in [snr for snr in NOISE_SNR_DB if not typed_set or snr in (None, 10)]:
         counts, flips, misses = collections.Counter(), [], []
         for voice in all_voices:
             for n, (context, label, text) in enumerate(items):
@@ -232,13 +260,15 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                 counts["checked"] += got == "checked"
                 counts["asked again"] += got == "asked again"
                 if {got, label} in ({"yes", "no"}, {"yes", "confirm"}):  # a hedged no ("probably not") counts as no
-                    flips.append(f"{voice.name}: {text!r} -> {kept.text!r}")
+                    flips.append(f"{voice.name}: {text!r} -> {kept.text!r} {kept.confidence:.2f}")
                 counts["wrong"] += got not in (label, "checked", "asked again")
                 counts["same care"] += got != label and context == "duration" and same_care(got, label, thresholds)
                 if got not in (label, "checked", "asked again") or ("--misses" in sys.argv and got == "asked again"):
-                    misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got}")
+                    grammar = listening.last.in_context.text if listening.last.in_context else None
+                    misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got} (open "
+                                  f"{listening.last.text!r} {listening.last.confidence:.2f}, grammar {grammar!r})")
         noise = "clean" if snr is None else f"{snr} dB SNR brown noise"
-        kind = "places" if places else "short answers"
+        kind = "places" if places else "typed set's replies, said" if typed_set else "short answers"
         lines.append(f"{kind} ({part or 'all'}, {noise}): understood {counts['understood']}/{counts['total']} "
                      f"= {counts['understood'] / counts['total']:.1%} ({counts['checked']} after 'Did you say'), "
                      f"asked again {counts['asked again']}, wrong {counts['wrong']}, yes/no flips {len(flips)}")
@@ -391,11 +421,14 @@ def main() -> list[str]:
     all_voices = voices()
     lines = ["voices: " + ", ".join(v.name for v in all_voices)]
     parts = ("dev",) if "--dev" in sys.argv else ("dev", "heldout")
-    if "--descriptions" not in sys.argv:
+    if "--descriptions" not in sys.argv and "--typed-set" not in sys.argv:
         for places in (False, True):
             for part in parts:
                 lines += short_answers(listening, all_voices, part, places)
-    if "--quick" not in sys.argv:
+    if "--descriptions" not in sys.argv and ("--typed-set" in sys.argv or "--quick" not in sys.argv):
+        for part in parts:
+            lines += short_answers(listening, all_voices, part, typed_set=True)
+    if "--quick" not in sys.argv and "--typed-set" not in sys.argv:
         for part in parts:
             lines += heard_descriptions(listening, all_voices, part)
         lines += descriptions(listening, all_voices)

@@ -28,9 +28,14 @@ SOUNDS_LIKE_AN_ANSWER = frozenset({"what", "which", "huh", "eh", "again", "undo"
 the grammars of choices and durations (the open model still hears them)."""
 TYPED_ONLY = frozenset("dont thats im ive cant couldnt didnt wouldnt wont isnt doesnt havent hasnt idk dno id "
                        "ya yah yeh yea yas nup nop nopes naw".split())
+OTHER_SUBJECTS = frozenset({"it", "there", "that", "they", "he", "she", "we", "you"})
+"""Subjects of unsure forms left out of the grammars ("it might be", "there may have": 64 forms of one answer)."""
+YES_NO = frozenset({"yes", "no"})
+"""Nor unsure forms that open with a yes or no: the grammar forced "yes it does" into "yes and no"."""
 ECHO_VERBS = ("do", "have", "did", "am", "don't", "haven't", "didn't")
 SAID_ECHOES = {"i": ("do", "did", "have", "am", "don't", "didn't", "haven't"),
-               "it": ("does", "did", "is", "has", "doesn't", "didn't", "isn't", "hasn't")}
+               "it": ("does", "did", "is", "has", "doesn't", "didn't", "isn't", "hasn't"),
+               "there": ("is", "was", "isn't", "wasn't")}
 """Echoes said alone ("I do", "it isn't"), with the subject and verb agreeing: the grammar holds what people say."""
 PLACE_LEADS = ("my", "the", "in", "on", "in my", "on my", "in the", "on the", "at the", "around my", "around the",
                "down", "down the", "along the", "across the", "under", "under my", "behind", "just", "just the",
@@ -38,9 +43,12 @@ PLACE_LEADS = ("my", "the", "in", "on", "in my", "on my", "in the", "on the", "a
 """Words before a place ("on top of my foot", "down the outside of my leg"): a rule of the grammar, not phrases, as
 the places times these would be thousands."""
 CHOICE_CARRIERS = ("{c}", "the {c}", "the {c} one", "{c} one", "{c} leg", "{c} foot", "{c} side", "my {c} leg",
-                   "my {c} foot", "just the {c}", "only the {c}")
-"""How one of several choices is said: "the left one", "left leg"."""
-BOTH_CARRIERS = ("{c}", "{c} of them", "{c} legs", "{c} feet", "{c} sides", "{c} my legs", "{c} my feet")
+                   "my {c} foot", "just the {c}", "only the {c}", "on the {c}", "the {c} side", "it's the {c}",
+                   "it's my {c}", "in my {c} leg", "in my {c} foot", "it's in my {c} leg", "{c} leg only",
+                   "the {c} side only", "mostly the {c}", "mainly the {c}", "my {c}", "only my {c}", "{c} hand side")
+"""How one of several choices is said: "the left one", "left leg", "it's in my left leg"."""
+BOTH_CARRIERS = ("{c}", "{c} of them", "{c} legs", "{c} feet", "{c} sides", "{c} my legs", "{c} my feet", "it's {c}",
+                 "it's in {c}", "in {c} legs", "in {c} feet", "{c} of my legs", "{c} really", "{c} actually")
 """How a choice of more than one is said: "both of them", "both feet" (never "both leg")."""
 PLURAL_CHOICES = frozenset({"both", "all", "neither"})
 NUMBERS = sorted(set(NUMBER_WORDS) - {"a", "an", "half"})
@@ -93,11 +101,12 @@ def context_for(ask: Ask, knowledge) -> Context | None:
 
     language = knowledge.language
     replies = language.replies.phrases
-    # every answer form of up to three words (of "not sure", only those that start with "I"), yes and no
-    # alike: a grammar with "i think not" but not "i think so" would pull a yes toward a no, and one
-    # without "not at all" pulls it to "a little"
+    # every answer form of up to four words (of "not sure", up to three and none with another subject: "it might
+    # be"), yes and no alike: a grammar with "i think not" but not "i think so" would pull a yes toward a no, and
+    # one without "not at all" pulls it to "a little"
     answers = tuple(" ".join(w) for w, group in replies.items()
-                    if group in ANSWER_GROUPS and (len(w) <= 2 or (len(w) == 3 and (group != "unsure" or w[0] in ("i", "i'm")))))
+                    if group in ANSWER_GROUPS and (len(w) <= 2 or (len(w) <= 4 and group != "unsure")
+                                                   or (len(w) == 3 and w[0] not in OTHER_SUBJECTS | YES_NO)))
     answers += tuple(f"{subject} {verb}" for subject, verbs in SAID_ECHOES.items() for verb in verbs
                      if replies.get((subject, verb)) in ("echo_yes", "echo_no"))
     # "yes I do", "no I haven't", "no never", "no not really"
@@ -117,9 +126,12 @@ def context_for(ask: Ask, knowledge) -> Context | None:
     # where a word is the answer, no request or command that starts like "what" (heard for "left")
     spelled_out = tuple(r for r in requests + commands if r.split()[0] not in SOUNDS_LIKE_AN_ANSWER)
     def beyond(groups: tuple[str, ...], phrases: tuple[str, ...], spelled: bool = False) -> frozenset[str]:
-        """Forms longer than any the grammar holds (a short one left out, like "what", stays out)."""
-        return frozenset(_unique(tuple(" ".join(w) for w, group in replies.items() if group in groups and len(w) > 3
-                                       and not (spelled and w[0] in SOUNDS_LIKE_AN_ANSWER)))) - set(phrases)
+        """Forms longer than any the grammar holds, replies and commands ("i want to stop"); a short one left out,
+        like "what", stays out."""
+        forms = [w for w, group in replies.items() if group in groups and len(w) > 3]
+        forms += [tuple(s.split()) for _, s in language.sentences if len(s.split()) > 3]
+        return frozenset(_unique(tuple(" ".join(w) for w in forms
+                                       if not (spelled and w[0] in SOUNDS_LIKE_AN_ANSWER)))) - set(phrases)
 
     unsure = tuple(a for a in answers if replies.get(tuple(a.split())) == "unsure")
     if ask.expect == "yes_no":

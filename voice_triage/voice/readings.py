@@ -50,9 +50,17 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # checked, neither is taken
             likelier = heard if heard.confidence >= OPEN_ANSWER_CONFIDENCE else in_context
             return _with_confidence(likelier, DISAGREE_CONFIDENCE)
+        if mine is not None and context.signs:
+            # an answer openly, a request or another sound in the grammar ("i am" and "undo" for "never"): the
+            # grammar, which hears short answers well, heard none, so a warning sign's answer is read back
+            return _with_confidence(heard, DISAGREE_CONFIDENCE)
         return heard
+    mine = answer(heard.text) if heard.text else None
     if in_context.text in context.checked:
-        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
+        # a command only the grammar heard may be forced noise; a clear answer openly ("there isn't" for "we're
+        # done") is the likelier reading to check
+        likelier = heard if mine is not None and heard.confidence >= OPEN_ANSWER_CONFIDENCE else in_context
+        return _with_confidence(likelier, DISAGREE_CONFIDENCE)
     if heard.text and _sound(heard.text) == _sound(in_context.text):
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
     shared = (set(heard.text.split()) & set(in_context.text.split())) - context.plain_words
@@ -71,7 +79,7 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         # a sound before the answer taken for a word ("thigh yep"), and the grammar forced the whole into another
         # answer ("thank god no"): what followed the sound is read back
         return _with_confidence(Transcript(rest, heard.confidence, heard.words[1:]), DISAGREE_CONFIDENCE)
-    if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and (mine := answer(heard.text)) is not None:
+    if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and mine is not None:
         if mine == theirs or context.places:
             # places: a description said again ("pins and needles in my toes") names more than one phrase of the
             # grammar, which then forces it into another ("in simple english", "ends of my toes")
@@ -80,8 +88,10 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # the grammar heard a request or command ("sorry what" openly "sorry i was"): a question back is
             # never an answer, so the open model's answer is read back, not taken
             return _with_confidence(heard, DISAGREE_CONFIDENCE)
-        # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked
-        return _with_confidence(in_context, DISAGREE_CONFIDENCE)
+        # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked; where the open
+        # reading goes on from the grammar's ("no i don't think so", "no i don't"), the grammar stopped short
+        longer = heard.text.startswith(in_context.text + " ")
+        return _with_confidence(heard if longer else in_context, DISAGREE_CONFIDENCE)
     if heard.text.startswith(in_context.text + " "):
         # the grammar may have stopped short of a last word that changes the answer ("probably" of "probably not")
         return _with_confidence(in_context, DISAGREE_CONFIDENCE)
