@@ -226,12 +226,14 @@ def said_text_answers(part: str) -> list[tuple[str, str, str]]:
     import evalsets
     from pocketsphinx import get_model_path
     from voice_triage.normalize import tokenize
+    from voice_triage.voice.sphinx import _read_dictionary
 
-    with open(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict", encoding="utf-8") as handle:
-        english = {line.split(" ", 1)[0] for line in handle}
+    items = [(context, label, text, tokenize(text.lower().replace("-", " ")))
+             for context, label, text in evalsets.answers(part)]
+    english = _read_dictionary(str(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"),
+                               {word for *_, words in items for word in words})
     return [(TEXT_SET_CONTEXTS[context], TEXT_SET_LABELS.get(label, label), text)
-            for context, label, text in evalsets.answers(part)
-            if all(word in english for word in tokenize(text.lower().replace("-", " ")))]
+            for context, label, text, words in items if all(word in english for word in words)]
 
 
 def short_answers(listening: Listening, all_voices: list[Voice], part: str | None, places: bool = False,

@@ -28,10 +28,9 @@ SOUNDS_LIKE_AN_ANSWER = frozenset({"what", "which", "huh", "eh", "again", "undo"
 the grammars of choices and durations (the open model still hears them)."""
 TYPED_ONLY = frozenset("dont thats im ive cant couldnt didnt wouldnt wont isnt doesnt havent hasnt idk dno id "
                        "ya yah yeh yea yas nup nop nopes naw".split())
-OTHER_SUBJECTS = frozenset({"it", "there", "that", "they", "he", "she", "we", "you"})
-"""Subjects of unsure forms left out of the grammars ("it might be", "there may have": 64 forms of one answer)."""
-YES_NO = frozenset({"yes", "no"})
-"""Nor unsure forms that open with a yes or no: the grammar forced "yes it does" into "yes and no"."""
+UNSURE_OPENINGS_LEFT_OUT = frozenset({"it", "there", "that", "they", "he", "she", "we", "you", "yes", "no"})
+"""First words of unsure forms the grammars leave out: another subject ("it might be", "there may have": 64 forms
+of one answer), or a yes or no (the grammar forced "yes it does" into "yes and no")."""
 ECHO_VERBS = ("do", "have", "did", "am", "don't", "haven't", "didn't")
 SAID_ECHOES = {"i": ("do", "did", "have", "am", "don't", "didn't", "haven't"),
                "it": ("does", "did", "is", "has", "doesn't", "didn't", "isn't", "hasn't"),
@@ -106,7 +105,7 @@ def context_for(ask: Ask, knowledge) -> Context | None:
     # one without "not at all" pulls it to "a little"
     answers = tuple(" ".join(w) for w, group in replies.items()
                     if group in ANSWER_GROUPS and (len(w) <= 2 or (len(w) <= 4 and group != "unsure")
-                                                   or (len(w) == 3 and w[0] not in OTHER_SUBJECTS | YES_NO)))
+                                                   or (len(w) == 3 and w[0] not in UNSURE_OPENINGS_LEFT_OUT)))
     answers += tuple(f"{subject} {verb}" for subject, verbs in SAID_ECHOES.items() for verb in verbs
                      if replies.get((subject, verb)) in ("echo_yes", "echo_no"))
     # "yes I do", "no I haven't", "no never", "no not really"
