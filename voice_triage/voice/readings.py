@@ -39,9 +39,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         return heard
     if heard.text in context.beyond:  # a whole answer the grammar cannot hold, so its reading is forced
         return heard
-    theirs = answer(in_context.text)
+    theirs, mine = answer(in_context.text), answer(heard.text) if heard.text else None
     if heard.text in context.expected:  # the open model landed on an answer itself
-        mine = answer(heard.text)
         if heard.text == in_context.text or _sound(heard.text) == _sound(in_context.text) \
                 or (mine is not None and mine == theirs):  # both heard the same answer ("no", "nope"): surer
             return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
@@ -55,7 +54,6 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # grammar, which hears short answers well, heard none, so a warning sign's answer is read back
             return _with_confidence(heard, DISAGREE_CONFIDENCE)
         return heard
-    mine = answer(heard.text) if heard.text else None
     if in_context.text in context.checked:
         # a command only the grammar heard may be forced noise; a clear answer openly ("there isn't" for "we're
         # done") is the likelier reading to check
