@@ -128,7 +128,7 @@ class Listening:
 
     def __init__(self, brain) -> None:
         from voice_triage.dialogue import Dialogue
-        from voice_triage.voice.start import _new_red_flags, answer_to, recognizer_for
+        from voice_triage.voice.start import _new_red_flags, answer_to, command_in, recognizer_for
 
         self.brain = brain
         self.recognizer = recognizer_for(brain, "pocketsphinx")
@@ -140,6 +140,7 @@ class Listening:
         self.asks = {name: Dialogue._ask_event(q, q.text) for name, q in self.questions.items()}
         self.matters = lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context))
         self.answers = lambda ask, text: answer_to(brain, ask, text)
+        self.command = lambda text: command_in(brain, text)
 
     def hear(self, pcm: bytes, context_name: str | None):
         """What the channel keeps of one turn (voice/channel.py does the same)."""
@@ -154,7 +155,8 @@ class Listening:
         if context is None:
             return heard
         ask = self.asks[context_name]
-        return choose(heard.in_context, heard, context, self.matters, lambda text: self.answers(ask, text))
+        return choose(heard.in_context, heard, context, self.matters, lambda text: self.answers(ask, text),
+                      self.command)
 
     def dialogue_at(self, context_name: str | None, spoken: bool = True):
         from voice_triage.dialogue import Dialogue
@@ -226,11 +228,11 @@ def said_text_answers(part: str) -> list[tuple[str, str, str]]:
     import evalsets
     from pocketsphinx import get_model_path
     from voice_triage.normalize import tokenize
-    from voice_triage.voice.sphinx import _read_dictionary
+    from voice_triage.voice.lm import read_dictionary
 
     items = [(context, label, text, tokenize(text.lower().replace("-", " ")))
              for context, label, text in evalsets.answers(part)]
-    english = _read_dictionary(str(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"),
+    english = read_dictionary(str(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"),
                                {word for *_, words in items for word in words})
     return [(TEXT_SET_CONTEXTS[context], TEXT_SET_LABELS.get(label, label), text)
             for context, label, text, words in items if all(word in english for word in words)]

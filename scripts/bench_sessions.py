@@ -109,7 +109,7 @@ def hearing(brain, recognizer, voice, snr, seed: int):
     from voice_triage.voice.audio import wav_chunks
     from voice_triage.voice.context import context_for
     from voice_triage.voice.readings import choose
-    from voice_triage.voice.start import _new_red_flags, answer_to
+    from voice_triage.voice.start import _new_red_flags, answer_to, command_in
 
     def hear(ask, words: str):
         context = context_for(ask, brain.knowledge)  # None for a description: the open model alone
@@ -118,7 +118,8 @@ def hearing(brain, recognizer, voice, snr, seed: int):
         if context is None:
             return heard
         return choose(heard.in_context, heard, context, lambda text, in_context: bool(
-            _new_red_flags(brain, text, in_context)), lambda text: answer_to(brain, ask, text))
+            _new_red_flags(brain, text, in_context)), lambda text: answer_to(brain, ask, text),
+            lambda text: command_in(brain, text))
     return hear
 
 

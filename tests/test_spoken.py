@@ -288,10 +288,12 @@ def test_a_typed_session_is_not_checked_for_facts_that_lowered_the_level(spoken)
     assert spoken.pending is SUMMARY_OFFER and spoken.assessment().level == "self_care"
 
 
-def test_a_spoken_uh_huh_to_a_warning_sign_is_confirmed_in_plainer_words(spoken):
-    """Aloud, "uh huh" and "uh uh" sound almost alike (the recogniser swaps them): which was it?"""
+@pytest.mark.parametrize("said", ["uh huh", "partly"])
+def test_a_spoken_uh_huh_to_a_warning_sign_is_confirmed_in_plainer_words(spoken, said):
+    """Aloud, "uh huh" and "uh uh" sound almost alike (the recogniser swaps them), and so do "partly" and
+    "hardly" (both models heard a "hardly" as "partly"): which was it?"""
     question = at(spoken, "screen_saddle")
-    events = spoken.hear("uh huh", 0.9)
+    events = spoken.hear(said, 0.9)
     assert spoken.facts.get(question.fact) is None
     assert ask_texts(events) == ["Just to be sure: " + question.plain]
     spoken.hear("yes", 0.9)

@@ -76,6 +76,8 @@ class VoiceChannel:
     """Whether the open reading heard something (a warning sign) that the question's reading did not."""
     answers: Callable[[Ask, str], str | None] | None = None
     """What a reading answers to the question, or None (two readings that answer alike agree)."""
+    command: Callable[[str], str | None] | None = None
+    """The dialogue command a reading is ("GoBack"), or None."""
     keyboard: BinaryIO | None = None
     """Typed input to fall back on if the microphone fails."""
     type_while_listening: bool = False
@@ -130,7 +132,7 @@ class VoiceChannel:
             if self.matters is not None and self._context is not None:
                 ask, answers = self._ask, self.answers
                 transcript = choose(transcript.in_context, transcript, self._context, self.matters,
-                                    (lambda text: answers(ask, text)) if answers and ask else None)
+                                    (lambda text: answers(ask, text)) if answers and ask else None, self.command)
             self._heard(transcript)
             self.confidence = transcript.confidence  # the dialogue checks what it is unsure of
             return transcript.text

@@ -1,10 +1,8 @@
 """What to listen for: a recognition context for each kind of question, built from intents/.
 
 A question shapes its likely answers: yes/no forms, the choices offered, a duration, a place. The engine
-decodes a turn twice, with the context's small grammar and with the open domain model, and
-voice/readings.py decides between the two readings.
-Grammars stay small: PocketSphinx decodes a JSGF of ~200 phrases at a few percent of real time,
-and one of ~1,000 at 1-2 times real time (measured here).
+decodes a turn twice, with the context's grammar and with the open domain model, and voice/readings.py decides
+between the two readings. Grammars stay under ~900 phrases: one of ~1,000 decoded at 1-2 times real time here.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..dialogue import Ask
-from ..duration import NUMBER_WORDS, UNIT_DAYS, parse_duration
+from ..duration import parse_duration
 from ..spoken import ENDING
 
 ANSWER_GROUPS = ("yes", "hedged_yes", "degree", "partial", "opening_yes", "opening_no", "likely", "no", "hedged_no", "unsure")
@@ -31,7 +29,6 @@ TYPED_ONLY = frozenset("dont thats im ive cant couldnt didnt wouldnt wont isnt d
 UNSURE_OPENINGS_LEFT_OUT = frozenset({"it", "there", "that", "they", "he", "she", "we", "you", "yes", "no"})
 """First words of unsure forms the grammars leave out: another subject ("it might be", "there may have": 64 forms
 of one answer), or a yes or no (the grammar forced "yes it does" into "yes and no")."""
-ECHO_VERBS = ("do", "have", "did", "am", "don't", "haven't", "didn't")
 SAID_ECHOES = {"i": ("do", "did", "have", "am", "don't", "didn't", "haven't"),
                "it": ("does", "did", "is", "has", "doesn't", "didn't", "isn't", "hasn't"),
                "there": ("is", "was", "isn't", "wasn't")}
@@ -50,10 +47,8 @@ BOTH_CARRIERS = ("{c}", "{c} of them", "{c} legs", "{c} feet", "{c} sides", "{c}
                  "it's in {c}", "in {c} legs", "in {c} feet", "{c} of my legs", "{c} really", "{c} actually")
 """How a choice of more than one is said: "both of them", "both feet" (never "both leg")."""
 PLURAL_CHOICES = frozenset({"both", "all", "neither"})
-NUMBERS = sorted(set(NUMBER_WORDS) - {"a", "an", "half"})
-ONE = ("a", "an", "one", "half a", "half an")
-"""Counts taken with a singular unit ("a week", "one month"): any other count takes a plural ("two weeks"),
-so "thirty year" or "ten week" is not a reading the grammar can force."""
+COMMAND_WORDS = 3
+"""Commands of up to this many words are in every grammar; longer ones ("i want to stop") the open model alone hears."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +70,9 @@ class Context:
     signs: bool = False
     """Its answer may be a warning sign's (a yes or a no); a side or a duration never is."""
     plain_words: frozenset[str] = frozenset()
-    """Words that say nothing of a yes or a no ("i", "it", "have": the stop words of intents/cues.yaml). Two
-    readings that share only these do not agree: "i up" openly is no support for "i doubt" in the grammar, a
-    hedged no that "uh huh" was forced into. Not for a side or a duration ("my left foot" openly "my what foot"),
-    where a wrong reading is no warning sign's answer."""
+    """Words that say nothing of a yes or a no (the stop words of intents/cues.yaml): readings that share only these
+    do not agree ("i up" openly is no support for "i doubt" in the grammar, "uh huh" forced). Not for a side or a
+    duration ("my left foot" openly "my what foot"), where a wrong reading is no warning sign's answer."""
 
     @property
     def expected(self) -> frozenset[str]:
@@ -108,17 +102,17 @@ def context_for(ask: Ask, knowledge) -> Context | None:
                                                    or (len(w) == 3 and w[0] not in UNSURE_OPENINGS_LEFT_OUT)))
     answers += tuple(f"{subject} {verb}" for subject, verbs in SAID_ECHOES.items() for verb in verbs
                      if replies.get((subject, verb)) in ("echo_yes", "echo_no"))
-    # "yes I do", "no I haven't", "no never", "no not really"
-    echoes = tuple(f"{lead} {' '.join(w)}" for lead, echo in (("yes", "echo_yes"), ("no", "echo_no"))
-                   for w, group in replies.items()
-                   if group == echo and len(w) == 2 and w[0] == "i" and w[1] in ECHO_VERBS)
+    # "yes I do", "no there isn't", "no never", "no not really"
+    echoes = tuple(f"{lead} {subject} {verb}" for lead, echo in (("yes", "echo_yes"), ("no", "echo_no"))
+                   for subject, verbs in SAID_ECHOES.items() for verb in verbs if replies.get((subject, verb)) == echo)
     echoes += tuple(f"no {' '.join(w)}" for w, group in replies.items()
                     if (group == "no" and w[0] != "no" and len(w) <= 2) or (group == "hedged_no" and w[0] == "not"
                                                                           and len(w) <= 2))
-    commands = tuple(s for name, s in language.sentences if len(s.split()) <= 3)
+    commands = tuple(s for name, s in language.sentences if len(s.split()) <= COMMAND_WORDS)
     # stop, start over and go back are in the grammar, so they are heard, but a grammar reading of them the open
     # model did not make too is checked ("Did you say: back up?"), never acted on from noise ("uh huh" at 10 dB)
-    final = tuple(s for name, s in language.sentences if name in CHECKED_COMMANDS and len(s.split()) <= 3)
+    final = tuple(s for name, s in language.sentences
+                  if name in CHECKED_COMMANDS and len(s.split()) <= COMMAND_WORDS)
     requests = tuple(" ".join(w) for w, group in replies.items() if group in REQUESTS and len(w) <= 4)
     # "sorry, what?", "sorry, say that again": an apology before a short request (the reader takes these too)
     requests += tuple(f"sorry {r}" for r in requests if len(r.split()) <= 2 and r.split()[0] not in ("sorry", "pardon"))
@@ -128,7 +122,7 @@ def context_for(ask: Ask, knowledge) -> Context | None:
         """Forms longer than any the grammar holds, replies and commands ("i want to stop"); a short one left out,
         like "what", stays out."""
         forms = [w for w, group in replies.items() if group in groups and len(w) > 3]
-        forms += [tuple(s.split()) for _, s in language.sentences if len(s.split()) > 3]
+        forms += [tuple(s.split()) for _, s in language.sentences if len(s.split()) > COMMAND_WORDS]
         return frozenset(_unique(tuple(" ".join(w) for w in forms
                                        if not (spelled and w[0] in SOUNDS_LIKE_AN_ANSWER)))) - set(phrases)
 
@@ -177,27 +171,3 @@ def _said_of(fact: str, phrases, words: int = 3) -> tuple[str, ...]:
 def _unique(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """Each phrase once; typed-only spellings ("dont", "idk") are not said, so not listened for."""
     return tuple(dict.fromkeys(p for p in phrases if p and TYPED_ONLY.isdisjoint(p.split())))
-
-
-def jsgf(context: Context, words: set[str]) -> str:
-    """The context as a JSGF grammar, keeping only what the engine's dictionary has."""
-    def known(items) -> list[str]:
-        return [i for i in items if i and all(w in words for w in i.split())]
-
-    lines = ["#JSGF V1.0;", f"grammar {context.name};"]
-    alternatives = [f"( {p} )" for p in known(context.phrases)]
-    if context.durations:
-        units = sorted(UNIT_DAYS)
-        many = [n for n in NUMBERS if NUMBER_WORDS[n] != 1] + ["a couple of", "a few"]
-        lines += [f"<one> = ( {' | '.join(known(ONE))} );", f"<many> = ( {' | '.join(known(many))} );",
-                  f"<unit> = ( {' | '.join(known(u for u in units if not u.endswith('s')))} );",
-                  f"<units> = ( {' | '.join(known(u for u in units if u.endswith('s')))} );",
-                  "<duration> = [ " + " | ".join(known(["about", "around", "for", "nearly", "almost", "over"]))
-                  + " ] ( <one> <unit> | [ <many> ] <units> ) [ " + " | ".join(known(["or so", "ago"])) + " ];"]
-        alternatives.append("<duration>")
-    if context.places:
-        lines += [f"<lead> = ( {' | '.join(known(PLACE_LEADS))} );",
-                  f"<place> = ( {' | '.join(known(context.places))} );"]
-        alternatives.append("<lead> <place>")
-    lines.append("public <answer> = " + " | ".join(alternatives) + ";")
-    return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""A small bigram language model (ARPA) built from intents/, to bias a recogniser to the domain.
+"""A small bigram language model (ARPA) built from intents/, to bias a recogniser to the domain, and its dictionary.
 
 A bag-of-words grammar over the whole vocabulary makes PocketSphinx's grammar search stall;
 an n-gram model scales, and still lets any known word follow any other (through backoff).
@@ -102,3 +102,14 @@ def duration_sentences() -> list[str]:
     said = [f"{'an' if u == 'hour' else 'a'} {u}" for u in singular] + plural
     said += [f"{count} {u}" for count in ("two", "three", "four", "a few", "a couple of") for u in plural]
     return [f"{lead} {d}" for lead in ("for", "about", "for about") for d in said] + [f"{d} ago" for d in said]
+
+
+def read_dictionary(path: str, wanted: set[str]) -> dict[str, list[str]]:
+    """Pronunciations of the wanted words in a CMU-style dictionary (variants "word(2)" included)."""
+    entries: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            head = line.split(" ", 1)[0]
+            if head.split("(", 1)[0] in wanted:
+                entries.setdefault(head.split("(", 1)[0], []).append(line.rstrip("\n"))
+    return entries

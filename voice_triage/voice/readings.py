@@ -11,11 +11,13 @@ from dataclasses import replace
 from typing import Callable
 
 from .asr import Transcript
-from .context import Context
+from .context import COMMAND_WORDS, Context
 
 SAID_ALIKE = {"four": "for", "two": "to", "too": "to", "one": "won", "eight": "ate"}
 """Words pronounced the same: readings that differ only by these agree on what was heard ("four days" openly,
 "for days" in the grammar), and the open model's, which saw the whole turn, is kept."""
+REPLIES = ("yes", "no", "unsure")
+"""What `answers` returns for a yes, a no or not knowing (", hedged" may follow); else it names choices or places."""
 IN_CONTEXT_CONFIDENCE = 0.6
 """The confidence given to a reading only the question's grammar made: a grammar search has no useful
 word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
@@ -28,13 +30,15 @@ DISAGREE_CONFIDENCE = 0.4
 
 
 def choose(in_context: Transcript | None, heard: Transcript, context: Context,
-           matters: Callable[[str, str], bool], answers: Callable[[str], str | None] | None = None) -> Transcript:
+           matters: Callable[[str, str], bool], answers: Callable[[str], str | None] | None = None,
+           command: Callable[[str], str | None] | None = None) -> Transcript:
     """The open reading when the question's grammar heard nothing, when the open model landed on a whole
     answer of the `context` (one too long for the grammar included), or, with some confidence, on another
     reading that `answers` the question ("i think so"; at "Where exactly?", any that names places), or when it
     heard something that `matters` (a warning sign) the grammar did not; else the grammar's reading, checked
-    where the two disagree."""
+    where the two disagree. A `command` ("GoBack", "Stop") heard clearly openly, and not by the grammar, is checked."""
     answer = answers or (lambda _: None)
+    commanded = command or (lambda _: None)
     if in_context is None or not context.holds(in_context.text):
         return heard
     if heard.text in context.beyond:  # a whole answer the grammar cannot hold, so its reading is forced
@@ -53,11 +57,18 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # an answer openly, a request or another sound in the grammar ("i am" and "undo" for "never"): the
             # grammar, which hears short answers well, heard none, so a warning sign's answer is read back
             return _with_confidence(heard, DISAGREE_CONFIDENCE)
+        if commanded(in_context.text) not in (None, commanded(heard.text)) and commanded(heard.text):
+            # two different commands ("back" openly, "goodbye" in the grammar, which holds every short one whole):
+            # the grammar's is read back, neither is acted on
+            return _with_confidence(in_context, DISAGREE_CONFIDENCE)
         return heard
+    # a command too long for the grammar, heard clearly openly; not a short one ("what leg" is "left leg" misheard)
+    said = commanded(heard.text) if len(heard.text.split()) > COMMAND_WORDS \
+        and heard.confidence >= OPEN_ANSWER_CONFIDENCE else None
     if in_context.text in context.checked:
-        # a command only the grammar heard may be forced noise; a clear answer openly ("there isn't" for "we're
-        # done") is the likelier reading to check
-        likelier = heard if mine is not None and heard.confidence >= OPEN_ANSWER_CONFIDENCE else in_context
+        # a command only the grammar heard may be forced noise; a clear answer or command openly ("there isn't"
+        # for "we're done") is the likelier reading to check
+        likelier = heard if (mine is not None and heard.confidence >= OPEN_ANSWER_CONFIDENCE) or said else in_context
         return _with_confidence(likelier, DISAGREE_CONFIDENCE)
     if heard.text and _sound(heard.text) == _sound(in_context.text):
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
@@ -77,7 +88,15 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         # a sound before the answer taken for a word ("thigh yep"), and the grammar forced the whole into another
         # answer ("thank god no"): what followed the sound is read back
         return _with_confidence(Transcript(rest, heard.confidence, heard.words[1:]), DISAGREE_CONFIDENCE)
+    if said is not None and mine is None and said != commanded(in_context.text):
+        # ("i want to stop", "wrong answer go back") forced by the grammar into another phrase ("what was it"): the
+        # open reading is read back, not the forced one
+        return _with_confidence(heard, DISAGREE_CONFIDENCE)
     if heard.text and heard.confidence >= OPEN_ANSWER_CONFIDENCE and mine is not None:
+        if context.places and shared and _a_reply(mine) and theirs is not None and not _a_reply(theirs):
+            # the grammar heard a place, the open model the same words as a yes or no: a word misheard openly
+            # ("don't the outside of my leg" for "down the outside ..."), where the grammar listened for places
+            return _with_confidence(in_context, IN_CONTEXT_CONFIDENCE)
         if mine == theirs or context.places:
             # places: a description said again ("pins and needles in my toes") names more than one phrase of the
             # grammar, which then forces it into another ("in simple english", "ends of my toes")
@@ -87,7 +106,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # never an answer, so the open model's answer is read back, not taken
             return _with_confidence(heard, DISAGREE_CONFIDENCE)
         # both answer, differently ("absolutely all" and "absolutely not"): checked, never picked; where the open
-        # reading goes on from the grammar's ("no i don't think so", "no i don't"), the grammar stopped short
+        # reading goes on from the grammar's ("no i don't think so", "no i don't"), the grammar stopped short. Not
+        # the open one because it was sure: "that are" at 0.98 for "definitely not" (the grammar's)
         longer = heard.text.startswith(in_context.text + " ")
         return _with_confidence(heard if longer else in_context, DISAGREE_CONFIDENCE)
     if heard.text.startswith(in_context.text + " "):
@@ -97,6 +117,10 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
     # model heard nothing: the grammar may have forced noise into an answer, so the dialogue checks it
     # ("Did you say: nah?")
     return _with_confidence(in_context, IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE)
+
+
+def _a_reply(answer: str | None) -> bool:
+    return answer is not None and answer.partition(",")[0] in REPLIES
 
 
 def _sound(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from ..brain import Brain
 from ..knowledge import cache_dir
 from ..dialogue import Ask
 from ..duration import parse_duration
+from ..intent import ANSWERS
 from ..normalize import tokenize
 from .asr import SpeechError, choose_recognizer
 from .audio import AudioError, Microphone
@@ -81,6 +82,12 @@ def answer_to(brain: Brain, ask: Ask, text: str) -> str | None:
     return f"{days} days" if days is not None else None
 
 
+def command_in(brain: Brain, text: str) -> str | None:
+    """The dialogue command a whole reading is ("GoBack", "Stop", "Repeat"), or None ("I meant no" is an answer)."""
+    intent = brain.intents.recognize(text)
+    return intent.name if intent is not None and intent.whole and intent.name not in ANSWERS else None
+
+
 def vocabulary(brain: Brain) -> list[str]:
     """Every word the understanding knows: the recogniser's grammar comes from intents/."""
     language = brain.knowledge.language
@@ -144,6 +151,7 @@ def open_voice(options: VoiceOptions, brain: Brain, stdin: BinaryIO, stdout: Tex
                            listen_for=lru_cache(maxsize=128)(lambda ask: context_for(ask, brain.knowledge)),
                            matters=lambda heard, in_context: bool(_new_red_flags(brain, heard, in_context)),
                            answers=lambda ask, text: answer_to(brain, ask, text),
+                           command=lambda text: command_in(brain, text),
                            keyboard=stdin, type_while_listening=typing)
     # The channel keeps the real stdout. Libraries that print (pyttsx3's espeak driver prints
     # "Audio saved to ...", sometimes after runAndWait returns) now print to stderr instead.
