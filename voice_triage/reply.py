@@ -15,6 +15,8 @@ from rapidfuzz.distance import OSA
 from .language import Replies
 from .question_echo import AskedQuestion, about_someone_else, in_question, prepare, read_echo, used_in_question
 
+ANSWER_KINDS = ("yes", "no", "unsure")
+"""The readings that answer a question (the others ask for it again, or are unclear)."""
 POLAR = {"yes": (1, False), "hedged_yes": (1, True), "degree": (1, True), "likely": (1, True), "no": (-1, False), "hedged_no": (-1, True)}
 LONG_REPLY = 4
 """A reply with more unknown words than this is a statement; only evidence at its start counts
@@ -40,7 +42,7 @@ class Reply:
     @property
     def answers(self) -> bool:
         """It answers the question (as opposed to a request or nothing clear)."""
-        return self.kind in ("yes", "no", "unsure")
+        return self.kind in ANSWER_KINDS
 
 
 UNCLEAR = Reply("unclear")

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from ..reply import ANSWER_KINDS
 from .asr import Transcript
 from .context import COMMAND_WORDS, Context
 
 SAID_ALIKE = {"four": "for", "two": "to", "too": "to", "one": "won", "eight": "ate"}
 """Words pronounced the same: readings that differ only by these agree on what was heard ("four days" openly,
 "for days" in the grammar), and the open model's, which saw the whole turn, is kept."""
-REPLIES = ("yes", "no", "unsure")
-"""What `answers` returns for a yes, a no or not knowing (", hedged" may follow); else it names choices or places."""
 IN_CONTEXT_CONFIDENCE = 0.6
 """The confidence given to a reading only the question's grammar made: a grammar search has no useful
 word posteriors (they come out near 0), and its in-context readings were right 27 of 28 times here.
@@ -57,7 +56,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # an answer openly, a request or another sound in the grammar ("i am" and "undo" for "never"): the
             # grammar, which hears short answers well, heard none, so a warning sign's answer is read back
             return _with_confidence(heard, DISAGREE_CONFIDENCE)
-        if commanded(in_context.text) not in (None, commanded(heard.text)) and commanded(heard.text):
+        spoken, forced = commanded(heard.text), commanded(in_context.text)
+        if spoken and forced and spoken != forced:
             # two different commands ("back" openly, "goodbye" in the grammar, which holds every short one whole):
             # the grammar's is read back, neither is acted on
             return _with_confidence(in_context, DISAGREE_CONFIDENCE)
@@ -120,7 +120,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
 
 
 def _a_reply(answer: str | None) -> bool:
-    return answer is not None and answer.partition(",")[0] in REPLIES
+    """`answers` gave a yes, a no or not knowing (", hedged" may follow), not the choices or places named."""
+    return answer is not None and answer.partition(",")[0] in ANSWER_KINDS
 
 
 def _sound(text: str) -> list[str]:

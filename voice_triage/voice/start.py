@@ -65,7 +65,7 @@ def answer_to(brain: Brain, ask: Ask, text: str) -> str | None:
     """What a reading answers to `ask` itself ("yes", "no, hedged", "unsure", the choices or places it names, a number
     of days), or None. A request ("what") answers nothing: it is the commonest mishearing of a short answer ("left")."""
     reply = brain.replies.read(text)
-    if reply.kind in ("yes", "no", "unsure"):
+    if reply.answers:
         return reply.kind + (", hedged" if reply.hedged else "")  # "probably not" is checked, "no" is not
     words = tokenize(text)
     lexicon = brain.lexicons.get(ask.fact) if ask.fact else None
