@@ -60,7 +60,7 @@ def test_short_spoken_answers_are_heard_better_in_their_question(brain, listenin
         shaped += right(brain, item, kept.text)
         if not right(brain, item, kept.text):
             misses.append((item["text"], kept.text, kept.confidence))
-    # measured: the open model alone 20 of 28, shaped by the question 27 of 28 ("four days" is "for days")
+    # measured (stop 20): the open model alone 21 of 26, shaped by the question 26 of 26
     assert shaped >= len(SHORT) - 2, misses
     assert shaped > opened
 
