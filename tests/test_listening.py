@@ -442,6 +442,61 @@ def test_the_open_model_learns_lexicon_phrases_as_people_say_them(brain):
     assert spoken_frames(["face droop", "sudden onset", "foot"], frozenset({"face", "foot"})) == ["my face is droop"]
 
 
+def _spoken_frames():
+    from voice_triage.data import data_root
+    from voice_triage.knowledge import load_knowledge
+    from voice_triage.voice.said import load_frames
+
+    root = data_root()
+    return load_frames(root / "intents" / "said.yaml", root, set(load_knowledge().language.lexicons))
+
+
+def test_the_open_model_learns_descriptions_as_they_are_said(brain):
+    """intents/said.yaml puts the lexicons' phrases in the sentences around them ("i have pins and needles in the
+    top of my foot"; "in the outside of my leg": the frame says "the" so a region's own "my" reads naturally). With
+    only the phrases, the bigrams had seen few of the word pairs between them; with the
+    frames, spoken descriptions (dev) had 37.4% of words wrong against 43.5% (scripts/bench_listening.py)."""
+    from voice_triage.knowledge import phrases_of
+    from voice_triage.voice.lm import domain_sentences
+    from voice_triage.voice.said import PER_FRAME
+
+    frames = _spoken_frames()
+    without = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
+    added = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge), frames)[len(without):]
+    assert added and not any("{" in s or "}" in s for s in added)
+    sensations = {p.text for p in phrases_of(brain.knowledge) if p.fact == "sensations"}
+    had = [s[len("i have "):].split(" in the ")[0] for s in added if s.startswith("i have ") and " in the " in s]
+    assert len(set(had) & sensations) >= 10, had  # the slot takes many phrases in turn, not one
+    assert len(added) <= len(frames) * PER_FRAME  # so they don't outweigh the rest of the model
+    # one frame's two slots of the same fact name two different places
+    two = [s for s in added if s.startswith("it's on the ")]
+    assert two and all(s.split(" and the ")[0][len("it's on the "):] != s.split(" and the ")[1] for s in two)
+
+
+def test_frames_fill_each_slot_in_turn_with_one_determiner():
+    from voice_triage.voice.said import fill
+
+    said = fill(["my {regions} is {sensations}", "it's {worsening}", "it comes and goes"],
+                {"regions": ["my left foot", "heel", "the calf"], "sensations": ["numb", "tingling"],
+                 "worsening": []})
+    # the second slot starts further on, so two slots of one fact don't name the same phrase
+    assert said == ["my left foot is tingling", "my heel is numb", "the calf is tingling", "it comes and goes"]
+
+
+def test_the_open_model_knows_other_people(brain):
+    """ "it's my dad, he has tingling on the outside of his leg" was heard "... of this leg": the bigrams had no
+    "his leg" nor "my dad". Each proxy pattern of cues.yaml is now a sentence once, and "my" comes before each
+    person (not all 406 expansions, which would outweigh the rest)."""
+    from voice_triage.knowledge import phrases_of
+    from voice_triage.voice.lm import build_arpa, domain_sentences, other_people
+
+    people = other_people(brain.knowledge.language.cues)
+    assert {"my dad", "my wife", "his leg", "he has"} <= set(people) and len(people) < 100
+    sentences = domain_sentences(brain.knowledge.language, phrases_of(brain.knowledge))
+    arpa = build_arpa(sentences, {w for s in sentences for w in s.split()})
+    assert " my dad\n" in arpa and " his leg\n" in arpa
+
+
 def test_a_choice_late_in_a_session_is_still_heard_by_its_grammar(brain, listening, tmp_path):
     """Found in offline spoken sessions: after a dozen "no"s to the warning signs, the cepstral mean the grammar
     decoder carried over had drifted so far that the side question's grammar heard nothing in "the left" (17 of

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from .data import DataError, DataErrors, data_root
 from .knowledge import Knowledge, compile_knowledge
+from .voice.said import load_frames
 
 
 def lint(knowledge: Knowledge) -> list[DataError]:
@@ -41,6 +42,7 @@ def run_check(out: TextIO) -> int:
     try:
         knowledge = compile_knowledge(root)
         errors = lint(knowledge)
+        frames = load_frames(root / "intents" / "said.yaml", root, set(knowledge.language.lexicons))
     except DataErrors as exc:
         errors, knowledge = exc.errors, None
     except DataError as exc:
@@ -55,6 +57,6 @@ def run_check(out: TextIO) -> int:
     replies = knowledge.language.replies
     out.write(f"ok: {len(knowledge.language.phrases)} phrases for {len(knowledge.language.lexicons)} facts, "
               f"{len(knowledge.language.intents)} dialogue commands, {len(replies.phrases) if replies else 0} "
-              f"reply phrases, {len(rules.red_flags)} red flags, "
+              f"reply phrases, {len(frames)} spoken frames, {len(rules.red_flags)} red flags, "
               f"{len(rules.level_rules)} level rules, {len(rules.sources)} sources, {len(rules.advice)} advice items\n")
     return 0

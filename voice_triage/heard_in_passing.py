@@ -55,6 +55,18 @@ def hold_back_signs(triage: Triage, facts: Facts, before: Facts, probe: Facts) -
         restore("regions")
 
 
+def reopen_denied_signs(rules, before: Facts, facts: Facts, question: Question | None) -> set[str]:
+    """A warning sign a spoken turn denied in passing ("took a tumble" heard "don't have tumbled": no injury) is not
+    taken as its answer: the sign goes back to unknown, so its own question is still put. A negation is as easily
+    misheard as the sign itself, and its question is what settles it. Returns the signs reopened."""
+    answered = {question.fact, *question.covers} if question is not None else set()
+    signs = {fact for flag in rules.red_flags for q in flag.questions for fact in (q.fact, *q.covers)}
+    reopened = {fact for fact in signs - answered if facts.get(fact) is False and before.get(fact) is None}
+    for fact in reopened:
+        del facts[fact]
+    return reopened
+
+
 @dataclass
 class HeardInPassing:
     """The facts spoken turns gave in passing, and those held back until their own question is answered."""

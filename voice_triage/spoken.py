@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .dialogue import DESCRIBE, MAX_PUTS, Dialogue, Event, Say
 from .facts import UNSURE
-from .heard_in_passing import CHECK_EARLIER, HeardInPassing, hold_back_signs
+from .heard_in_passing import CHECK_EARLIER, HeardInPassing, hold_back_signs, reopen_denied_signs
 from .reply import UNCLEAR, Reply, reply_tokens
 from .rules import Question, facts_in
 
@@ -51,6 +51,7 @@ class SpokenDialogue(Dialogue):
     _sign_question: Question | None = None
     _passing: HeardInPassing = field(default_factory=HeardInPassing)
     _turn: tuple[dict, Question | None] | None = None
+    _surely: bool = True
 
     def hear(self, text: str, confidence: float | None = None) -> list[Event]:
         """One recognised turn; `confidence` None means typed (taken as it is)."""
@@ -65,7 +66,7 @@ class SpokenDialogue(Dialogue):
             # the answer makes a red flag with what was said before ("yes" to back pain, both legs named), and no
             # question of the flag can confirm it (a "no" to the saddle question left the answer to be asked again,
             # and again): the answer itself is read back when unsure, then acted on, as typed
-            return self._read_back(text) if confidence < self.sure_of_warning else self._heard(text)
+            return self._read_back(text) if confidence < self.sure_of_warning else self._heard(text, confidence)
         if flag is not None and (confidence < self.sure_of_warning or not self._asked_about(flag)):
             return self._confirm_sign(text, flag, probe, withheld)
         if self._sounds_alike(text):  # "uh huh" or "uh uh" to a warning sign: which was it?
@@ -86,7 +87,7 @@ class SpokenDialogue(Dialogue):
         if self.pending is not None and confidence < self.confirm_below and self.pending is not DESCRIBE \
                 and self._valid(text):
             return self._read_back(text)
-        return self._heard(text)
+        return self._heard(text, confidence)
 
     def _read_back(self, text: str) -> list[Event]:
         """Reads the turn back ("Did you say: ...?"), counted as a put of the open question."""
@@ -99,8 +100,11 @@ class SpokenDialogue(Dialogue):
 
     # -- checks -----------------------------------------------------------------------
 
-    def _heard(self, text: str, spoken: bool = True) -> list[Event]:
+    def _heard(self, text: str, confidence: float = 1.0, spoken: bool = True) -> list[Event]:
+        """The turn taken as heard; a warning sign it denies in passing with less than `sure_of_warning`
+        confidence is still asked (heard_in_passing.reopen_denied_signs)."""
         self._turn = (copy.deepcopy(self.facts), self.pending) if spoken else None
+        self._surely = confidence >= self.sure_of_warning
         events = Dialogue.hear(self, text)
         self._note_turn()
         if self._sign_question is not None and self.pending is not self._sign_question:
@@ -116,6 +120,8 @@ class SpokenDialogue(Dialogue):
 
     def _next(self) -> list[Event]:
         """As in text, but an emergency that rests on a fact heard in passing asks that fact's question first."""
+        if self._turn is not None and not self._surely:
+            reopen_denied_signs(self.brain.rules, self._turn[0], self.facts, self._turn[1])
         self._note_turn()
         question = self._passing.to_confirm(self.brain.triage, self.facts, self.asked)
         if question is not None:
@@ -194,6 +200,7 @@ class SpokenDialogue(Dialogue):
             if fact not in withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
                 self.facts[fact] = value
         hold_back_signs(self.brain.triage, self.facts, before, probe)
+        reopen_denied_signs(self.brain.rules, before, self.facts, self.pending)  # a turn checked for one sign
         self._passing.note(before, self.facts, self.pending, self.asked)
         heard = self._signs_named(flag, probe)
         question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])

@@ -6,9 +6,12 @@ an n-gram model scales, and still lets any known word follow any other (through 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from typing import Iterable
+
+from .said import DURATION, fill
 
 DISCOUNT = 0.5
 """Absolute discount taken from each seen bigram, given to unseen ones by backoff."""
@@ -64,8 +67,9 @@ PER_TEMPLATE = 40
 thousands, which would drown the commands and answers in the model's counts."""
 
 
-def domain_sentences(language, phrases) -> list[str]:
-    """Everything the language data can say: lexicon phrases, dialogue sentences, replies, cue phrases."""
+def domain_sentences(language, phrases, frames: list[str] = ()) -> list[str]:
+    """Everything the language data can say: lexicon phrases, dialogue sentences, replies, cue phrases, and the
+    `frames` of intents/said.yaml filled with the lexicon phrases (voice/said.py)."""
     by_template: dict[str, list[str]] = {}
     for phrase in phrases:
         if phrase.text:
@@ -75,6 +79,7 @@ def domain_sentences(language, phrases) -> list[str]:
         step = max(1, len(texts) // PER_TEMPLATE)
         sentences += texts[::step]
     sentences += spoken_frames(sentences, language.cues.spoken_subjects)
+    sentences += other_people(language.cues)
     sentences += [s for _, s in language.sentences]
     if language.replies:
         sentences += [" ".join(words) for words in language.replies.phrases if len(words) <= 2]
@@ -82,7 +87,19 @@ def domain_sentences(language, phrases) -> list[str]:
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other):
         sentences += [" ".join(c) for c in group]
-    return sentences + duration_sentences()
+    return sentences + duration_sentences() + fill(list(frames), slot_choices(phrases))
+
+
+def slot_choices(phrases) -> dict[str, list[str]]:
+    """Each fact's phrases for the frames' slots, its values taking turns ("top of foot", "heel", "big toe"...): the
+    outside of the leg alone has most of the region phrases, and "my outside" came to outweigh "numb outside"."""
+    by_value: dict[str, dict[str, dict[str, None]]] = {}
+    for phrase in phrases:
+        if phrase.text:
+            by_value.setdefault(phrase.fact, {}).setdefault(repr(phrase.value), {})[phrase.text] = None
+    choices = {fact: [text for turn in itertools.zip_longest(*(list(t) for t in values.values()))
+                      for text in turn if text is not None] for fact, values in by_value.items()}
+    return choices | {DURATION: durations_said()}
 
 
 def spoken_frames(lexicon_sentences: list[str], subjects: frozenset[str]) -> list[str]:
@@ -92,15 +109,32 @@ def spoken_frames(lexicon_sentences: list[str], subjects: frozenset[str]) -> lis
             if len(words) >= 2 and words[0] in subjects]
 
 
-def duration_sentences() -> list[str]:
-    """How long, as a description says it ("for a week", "about three months ago"). Without them the
-    bigrams knew "weak" better than "a week", and "numb ... for a week" was heard as "for weak"."""
+def other_people(cues) -> list[str]:
+    """Descriptions of someone else as they begin ("it's my dad", "he has", "his leg"): each proxy pattern once,
+    the people taking turns, and "my" before each person. The bigrams had never seen "my dad", and "it's my dad,
+    he has tingling" was heard "it's my dead"; all 406 expansions would outweigh the rest in the counts."""
+    by_pattern: dict[tuple, list[str]] = {}
+    for tokens, person in cues.proxy:
+        pattern = tuple(t.replace(person, "{}") for t in tokens)
+        by_pattern.setdefault(pattern, []).append(" ".join(tokens))
+    turns = [said[i % len(said)] for i, said in enumerate(by_pattern.values())]
+    return turns + [f"my {' '.join(person)}" for person in cues.other]
+
+
+def durations_said() -> list[str]:
+    """Lengths of time as said: "a week", "three months", "a couple of days"."""
     from ..duration import UNIT_DAYS
 
     singular = [u for u in UNIT_DAYS if not u.endswith("s")]
     plural = [u for u in UNIT_DAYS if u.endswith("s")]
     said = [f"{'an' if u == 'hour' else 'a'} {u}" for u in singular] + plural
-    said += [f"{count} {u}" for count in ("two", "three", "four", "a few", "a couple of") for u in plural]
+    return said + [f"{count} {u}" for count in ("two", "three", "four", "a few", "a couple of") for u in plural]
+
+
+def duration_sentences() -> list[str]:
+    """How long, as a description says it ("for a week", "about three months ago"). Without them the
+    bigrams knew "weak" better than "a week", and "numb ... for a week" was heard as "for weak"."""
+    said = durations_said()
     return [f"{lead} {d}" for lead in ("for", "about", "for about") for d in said] + [f"{d} ago" for d in said]
 
 

@@ -107,12 +107,16 @@ def recognizer_for(brain: Brain, engine: str | None, model: str | None = None, v
                    remember: Path | None = None):
     """The chosen speech engine, biased to the words and sentences of intents/ (PocketSphinx keeps how the
     microphone sounds in `remember`, if given)."""
+    from ..data import data_root
     from ..knowledge import phrases_of
     from .lm import domain_sentences
+    from .said import frame_words, load_frames
 
     language = brain.knowledge.language
-    words = vocabulary(brain)
-    sentences = as_said(domain_sentences(language, phrases_of(brain.knowledge)), words)
+    root = data_root()
+    frames = load_frames(root / "intents" / "said.yaml", root, set(language.lexicons))
+    words = sorted(set(vocabulary(brain)) | frame_words(frames))
+    sentences = as_said(domain_sentences(language, phrases_of(brain.knowledge), frames), words)
     answer_words = frozenset(w for words in language.replies.phrases for w in words) \
         | frozenset(w for _, sentence in language.sentences for w in sentence.split()) \
         | frozenset(w for lead in PLACE_LEADS for w in lead.split())
