@@ -50,8 +50,8 @@ class SpokenDialogue(Dialogue):
     _check: str | None = None
     _sign_question: Question | None = None
     _passing: HeardInPassing = field(default_factory=HeardInPassing)
-    _turn: tuple[dict, Question | None] | None = None
-    _surely: bool = True
+    _turn: tuple[dict, Question | None, bool] | None = None
+    """A spoken turn being taken: the facts before it, the question it answered, whether it was heard surely."""
 
     def hear(self, text: str, confidence: float | None = None) -> list[Event]:
         """One recognised turn; `confidence` None means typed (taken as it is)."""
@@ -103,8 +103,7 @@ class SpokenDialogue(Dialogue):
     def _heard(self, text: str, confidence: float = 1.0, spoken: bool = True) -> list[Event]:
         """The turn taken as heard; a warning sign it denies in passing with less than `sure_of_warning`
         confidence is still asked (heard_in_passing.reopen_denied_signs)."""
-        self._turn = (copy.deepcopy(self.facts), self.pending) if spoken else None
-        self._surely = confidence >= self.sure_of_warning
+        self._turn = (copy.deepcopy(self.facts), self.pending, confidence >= self.sure_of_warning) if spoken else None
         events = Dialogue.hear(self, text)
         self._note_turn()
         if self._sign_question is not None and self.pending is not self._sign_question:
@@ -114,13 +113,13 @@ class SpokenDialogue(Dialogue):
     def _note_turn(self) -> None:
         """Marks what the spoken turn said in passing (a command that undoes or restarts says nothing)."""
         if self._turn is not None and self.last_reading not in ("GoBack", "CorrectToNo", "CorrectToYes"):
-            before, question = self._turn
+            before, question, _ = self._turn
             self._passing.note(before, self.facts, question, self.asked)
         self._turn = None
 
     def _next(self) -> list[Event]:
         """As in text, but an emergency that rests on a fact heard in passing asks that fact's question first."""
-        if self._turn is not None and not self._surely:
+        if self._turn is not None and not self._turn[2]:
             reopen_denied_signs(self.brain.rules, self._turn[0], self.facts, self._turn[1])
         self._note_turn()
         question = self._passing.to_confirm(self.brain.triage, self.facts, self.asked)

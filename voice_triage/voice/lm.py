@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .said import DURATION, fill
 
@@ -67,7 +67,7 @@ PER_TEMPLATE = 40
 thousands, which would drown the commands and answers in the model's counts."""
 
 
-def domain_sentences(language, phrases, frames: list[str] = ()) -> list[str]:
+def domain_sentences(language, phrases, frames: Sequence[str] = ()) -> list[str]:
     """Everything the language data can say: lexicon phrases, dialogue sentences, replies, cue phrases, and the
     `frames` of intents/said.yaml filled with the lexicon phrases (voice/said.py)."""
     by_template: dict[str, list[str]] = {}
@@ -111,8 +111,8 @@ def spoken_frames(lexicon_sentences: list[str], subjects: frozenset[str]) -> lis
 
 def other_people(cues) -> list[str]:
     """Descriptions of someone else as they begin ("it's my dad", "he has", "his leg"): each proxy pattern once,
-    the people taking turns, and "my" before each person. The bigrams had never seen "my dad", and "it's my dad,
-    he has tingling" was heard "it's my dead"; all 406 expansions would outweigh the rest in the counts."""
+    the people taking turns, and "my" before each person. The bigrams had seen neither "his leg" nor "my dad", and
+    "the outside of his leg" was heard "of this leg"; all 406 expansions would outweigh the rest in the counts."""
     by_pattern: dict[tuple, list[str]] = {}
     for tokens, person in cues.proxy:
         pattern = tuple(t.replace(person, "{}") for t in tokens)
