@@ -166,7 +166,7 @@ def test_check_passes_on_the_real_data(cache_env):
     ("intents/answers.yaml", "  degree_words: [very,", "  degree_wrds: [very,", "is missing `degree_words`"),
     ("intents/answers.yaml", "    cant: can not\n", "    cant: [can, not]\n", "must map each short form"),
     ("intents/lexicon/red_flags.yaml", "overlaps: [spreading]", "overlaps: [spreeding]", "unknown fact `spreeding`"),
-    ("intents/said.yaml", '"i have {sensations} in my', '"i have {sensation} in my', "{sensation} is no fact"),
+    ("intents/said.yaml", '"i have {sensations} in the', '"i have {sensation} in the', "{sensation} is no fact"),
     ("intents/said.yaml", '"i\'m diabetic"', '"I\'m diabetic"', "a frame is a sentence in lower case"),
 ])
 def test_check_reports_file_and_line(broken_data, path, old, new, expected):
