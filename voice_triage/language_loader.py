@@ -180,12 +180,19 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str],
     for key, templates in entries.items():
         fact, value = (key, True) if kind == "flag" else (doc["fact"], key)
         line = line_of(entries, key)
+        if isinstance(templates, str):
+            templates = [templates]
+        elif not isinstance(templates, list):
+            _expand(templates, where, line)  # raises, saying what is wrong
         seen: set[tuple[str, ...]] = set()
-        for sentence in _expand(templates, where, line, concepts):
-            tokens = content_tokens(sentence, stop_words)
-            if tokens and tokens not in seen:  # "inside of my thigh", "inside of the thigh": one phrase
-                seen.add(tokens)
-                phrases.append(Phrase(tokens, fact, value, f"{where}:{line}", " ".join(tokenize(sentence))))
+        for i, template in enumerate(templates):
+            # each template's own line: a reviewer is sent to it, and the speech model takes templates in turn
+            at = line_of(templates, index=i) or line
+            for sentence in _expand([template], where, at, concepts):
+                tokens = content_tokens(sentence, stop_words)
+                if tokens and tokens not in seen:  # "inside of my thigh", "inside of the thigh": one phrase
+                    seen.add(tokens)
+                    phrases.append(Phrase(tokens, fact, value, f"{where}:{at}", " ".join(tokenize(sentence))))
     return lexicons, phrases
 
 

@@ -62,21 +62,21 @@ def build_arpa(sentences: Iterable[str], vocabulary: set[str]) -> str:
                       "\\1-grams:", *lines_uni, "", "\\2-grams:", *lines_bi, "", "\\end\\", ""])
 
 
-PER_TEMPLATE = 40
-"""Sentences kept from one lexicon template: a concept template ("<saddle_area> <numb>") expands to
+PER_VALUE = 40
+"""Sentences kept from one value of a lexicon: a concept template ("<saddle_area> <numb>") expands to
 thousands, which would drown the commands and answers in the model's counts."""
 
 
 def domain_sentences(language, phrases, frames: Sequence[str] = ()) -> list[str]:
     """Everything the language data can say: lexicon phrases, dialogue sentences, replies, cue phrases, and the
     `frames` of intents/said.yaml filled with the lexicon phrases (voice/said.py)."""
-    by_template: dict[str, list[str]] = {}
+    by_value: dict[tuple[str, str], list[str]] = {}
     for phrase in phrases:
         if phrase.text:
-            by_template.setdefault(phrase.where, []).append(phrase.text)
+            by_value.setdefault((phrase.fact, repr(phrase.value)), []).append(phrase.text)
     sentences = []
-    for texts in by_template.values():
-        step = max(1, len(texts) // PER_TEMPLATE)
+    for texts in by_value.values():
+        step = max(1, len(texts) // PER_VALUE)
         sentences += texts[::step]
     sentences += spoken_frames(sentences, language.cues.spoken_subjects)
     sentences += other_people(language.cues)
@@ -91,15 +91,23 @@ def domain_sentences(language, phrases, frames: Sequence[str] = ()) -> list[str]
 
 
 def slot_choices(phrases) -> dict[str, list[str]]:
-    """Each fact's phrases for the frames' slots, its values taking turns ("top of foot", "heel", "big toe"...): the
-    outside of the leg alone has most of the region phrases, and "my outside" came to outweigh "numb outside"."""
-    by_value: dict[str, dict[str, dict[str, None]]] = {}
+    """Each fact's phrases for the frames' slots, its values taking turns ("top of foot", "heel", "big toe"...), and
+    within a value its templates ("numb", "dead", "no feeling"...): the outside of the leg alone has most of the region
+    phrases, and "my outside" came to outweigh "numb outside"; one template's variants ("gone to sleep", "goes to
+    sleep", "fell asleep"...) put "to sleep" in the sentences 57 times, and the room heard "his leg" as "to sleep"."""
+    by_template: dict[str, dict[str, dict[str, dict[str, None]]]] = {}
     for phrase in phrases:
         if phrase.text:
-            by_value.setdefault(phrase.fact, {}).setdefault(repr(phrase.value), {})[phrase.text] = None
-    choices = {fact: [text for turn in itertools.zip_longest(*(list(t) for t in values.values()))
-                      for text in turn if text is not None] for fact, values in by_value.items()}
+            values = by_template.setdefault(phrase.fact, {})
+            values.setdefault(repr(phrase.value), {}).setdefault(phrase.where, {})[phrase.text] = None
+    choices = {fact: _in_turn(_in_turn(list(texts) for texts in templates.values()) for templates in values.values())
+               for fact, values in by_template.items()}
     return choices | {DURATION: durations_said()}
+
+
+def _in_turn(lists) -> list[str]:
+    """The lists' first items, then their second items..."""
+    return [item for turn in itertools.zip_longest(*lists) for item in turn if item is not None]
 
 
 def spoken_frames(lexicon_sentences: list[str], subjects: frozenset[str]) -> list[str]:

@@ -24,6 +24,10 @@ Above the "Did you say" level, below the level at which a warning sign is taken 
 OPEN_ANSWER_CONFIDENCE = 0.5
 """An open reading this sure that answers the question is kept over the grammar's: the grammar holds
 only short forms, and forces longer ones into them ("i think so" -> "i think not")."""
+SURE_SENTENCE_CONFIDENCE = 0.8
+"""An open reading of a sentence (longer than any command) this sure, that answers nothing, is no command and shares no
+word with the grammar's, goes on over what the grammar made of it ("it's worse at night" at 1.00, "next question"
+in the grammar): its facts are taken. As sure as a warning sign heard in speech is taken (spoken.sure_of_warning)."""
 DISAGREE_CONFIDENCE = 0.4
 """The confidence of a grammar reading that shares no word with the open one: below the "Did you say" level."""
 
@@ -65,6 +69,10 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
     # a command too long for the grammar, heard clearly openly; not a short one ("what leg" is "left leg" misheard)
     said = commanded(heard.text) if len(heard.text.split()) > COMMAND_WORDS \
         and heard.confidence >= OPEN_ANSWER_CONFIDENCE else None
+    shared = (set(heard.text.split()) & set(in_context.text.split())) - context.plain_words
+    if not shared and mine is None and said is None and _a_sure_sentence(heard):
+        # the grammar, which holds no sentences, forced one into a phrase of its own ("next question"): the dialogue takes what the sentence names and puts the question again
+        return heard
     if in_context.text in context.checked:
         # a command only the grammar heard may be forced noise; a clear answer or command openly ("there isn't"
         # for "we're done") is the likelier reading to check
@@ -72,7 +80,6 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         return _with_confidence(likelier, DISAGREE_CONFIDENCE)
     if heard.text and _sound(heard.text) == _sound(in_context.text):
         return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
-    shared = (set(heard.text.split()) & set(in_context.text.split())) - context.plain_words
     if heard.text and matters(heard.text, in_context.text):
         overlap = shared and len(heard.text) <= len(in_context.text) + 2
         unsure_sign = (not context.signs and heard.confidence < OPEN_ANSWER_CONFIDENCE
@@ -117,6 +124,10 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
     # model heard nothing: the grammar may have forced noise into an answer, so the dialogue checks it
     # ("Did you say: nah?")
     return _with_confidence(in_context, IN_CONTEXT_CONFIDENCE if shared else DISAGREE_CONFIDENCE)
+
+
+def _a_sure_sentence(heard: Transcript) -> bool:
+    return len(heard.text.split()) > COMMAND_WORDS and heard.confidence >= SURE_SENTENCE_CONFIDENCE
 
 
 def _a_reply(answer: str | None) -> bool:

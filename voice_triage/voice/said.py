@@ -13,7 +13,7 @@ SLOT = re.compile(r"\{(\w+)\}")
 DURATION = "duration"
 """The one slot that is not a lexicon fact: a length of time ("three weeks")."""
 PER_FRAME = 40
-"""Sentences made from one frame (as lm.PER_TEMPLATE keeps from one lexicon template)."""
+"""Sentences made from one frame (as lm.PER_VALUE keeps from one value of a lexicon)."""
 
 
 def load_frames(path: Path, root: Path, facts: set[str]) -> list[str]:
