@@ -27,6 +27,12 @@ MAX_EXPANSIONS = 20000
 
 def _expand(templates: Any, where: str, line: int, rules: dict | None = None) -> list[str]:
     """Expand hassil templates into plain sentences."""
+    return [sentence for each in _expand_each(templates, where, line, rules) for sentence in each]
+
+
+def _expand_each(templates: Any, where: str, line: int, rules: dict | None = None) -> list[list[str]]:
+    """Expand hassil templates into plain sentences, template by template (in one pass: hassil parses the
+    expansion rules each time it is called)."""
     from hassil import Intents  # slow import (~0.2 s): only on a cache miss
     from hassil.sample import sample_intents
 
@@ -35,14 +41,17 @@ def _expand(templates: Any, where: str, line: int, rules: dict | None = None) ->
     if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
         raise DataError(where, line, "expected a list of sentence templates (text)")
     try:
-        intents = Intents.from_dict({"language": "en", "intents": {"X": {"data": [{"sentences": list(templates)}]}},
-                                     "expansion_rules": rules or {}})
-        out = [s for _, s in itertools.islice(sample_intents(intents), MAX_EXPANSIONS + 1)]
+        each_one = {str(i): {"data": [{"sentences": [template]}]} for i, template in enumerate(templates)}
+        intents = Intents.from_dict({"language": "en", "expansion_rules": rules or {}, "intents": each_one})
+        out = list(itertools.islice(sample_intents(intents), MAX_EXPANSIONS + 1))
     except Exception as exc:  # hassil raises plain Exceptions on bad templates
         raise DataError(where, line, f"bad sentence template: {exc}") from None
     if len(out) > MAX_EXPANSIONS:
         raise DataError(where, line, f"template expands to more than {MAX_EXPANSIONS} sentences")
-    return [" ".join(s.split()) for s in out]
+    each: list[list[str]] = [[] for _ in templates]
+    for name, sentence in out:
+        each[int(name)].append(" ".join(sentence.split()))
+    return each
 
 
 def _words(items: Any, where: str, line: int) -> list[str]:
@@ -180,15 +189,11 @@ def compile_lexicon(path: Path, root: Path, stop_words: frozenset[str],
     for key, templates in entries.items():
         fact, value = (key, True) if kind == "flag" else (doc["fact"], key)
         line = line_of(entries, key)
-        if isinstance(templates, str):
-            templates = [templates]
-        elif not isinstance(templates, list):
-            _expand(templates, where, line)  # raises, saying what is wrong
         seen: set[tuple[str, ...]] = set()
-        for i, template in enumerate(templates):
+        for i, sentences in enumerate(_expand_each(templates, where, line, concepts)):
             # each template's own line: a reviewer is sent to it, and the speech model takes templates in turn
             at = line_of(templates, index=i) or line
-            for sentence in _expand([template], where, at, concepts):
+            for sentence in sentences:
                 tokens = content_tokens(sentence, stop_words)
                 if tokens and tokens not in seen:  # "inside of my thigh", "inside of the thigh": one phrase
                     seen.add(tokens)

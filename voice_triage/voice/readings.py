@@ -71,7 +71,8 @@ def choose(in_context: Transcript | None, heard: Transcript, context: Context,
         and heard.confidence >= OPEN_ANSWER_CONFIDENCE else None
     shared = (set(heard.text.split()) & set(in_context.text.split())) - context.plain_words
     if not shared and mine is None and said is None and _a_sure_sentence(heard):
-        # the grammar, which holds no sentences, forced one into a phrase of its own ("next question"): the dialogue takes what the sentence names and puts the question again
+        # the grammar, which holds no sentences, forced one into a phrase of its own ("next question"): the
+        # dialogue takes what the sentence names and puts the question again
         return heard
     if in_context.text in context.checked:
         # a command only the grammar heard may be forced noise; a clear answer or command openly ("there isn't"
