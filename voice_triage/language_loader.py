@@ -31,8 +31,8 @@ def _expand(templates: Any, where: str, line: int, rules: dict | None = None) ->
 
 
 def _expand_each(templates: Any, where: str, line: int, rules: dict | None = None) -> list[list[str]]:
-    """Expand hassil templates into plain sentences, template by template (in one pass: hassil parses the
-    expansion rules each time it is called)."""
+    """Expand hassil templates into plain sentences, template by template (in one hassil pass: a pass per
+    template took a cold start's compile from 2.0 s to 3.5-4.5 s)."""
     from hassil import Intents  # slow import (~0.2 s): only on a cache miss
     from hassil.sample import sample_intents
 
