@@ -11,7 +11,7 @@ import math
 from collections import Counter
 from typing import Iterable, Sequence
 
-from .said import DURATION, fill
+from .said import DURATION, PERSON, fill
 
 DISCOUNT = 0.5
 """Absolute discount taken from each seen bigram, given to unseen ones by backoff."""
@@ -87,7 +87,8 @@ def domain_sentences(language, phrases, frames: Sequence[str] = ()) -> list[str]
     for group in (cues.negation_before, cues.negation_after, cues.history_before, cues.history_after,
                   cues.uncertainty, cues.other):
         sentences += [" ".join(c) for c in group]
-    return sentences + duration_sentences() + fill(list(frames), slot_choices(phrases))
+    people = {PERSON: [" ".join(person) for person in cues.other]}
+    return sentences + duration_sentences() + fill(list(frames), slot_choices(phrases) | people)
 
 
 def slot_choices(phrases) -> dict[str, list[str]]:

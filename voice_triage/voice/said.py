@@ -11,9 +11,14 @@ from ..yamlfile import load_yaml
 
 SLOT = re.compile(r"\{(\w+)\}")
 DURATION = "duration"
-"""The one slot that is not a lexicon fact: a length of time ("three weeks")."""
+"""A slot that is not a lexicon fact: a length of time ("three weeks")."""
+PERSON = "person"
+"""The other slot that is not a lexicon fact: someone the description may be about (intents/cues.yaml `other`)."""
 PER_FRAME = 40
 """Sentences made from one frame (as lm.PER_VALUE keeps from one value of a lexicon)."""
+THIRD_PERSON = {"he": "his", "his": "his", "he's": "his", "she": "her", "her": "her", "she's": "her"}
+"""A frame about someone else ("he has {sensations} on the {regions}") puts its phrases' "my" in their person:
+"the outside of his leg", not "... of my leg"."""
 
 
 def load_frames(path: Path, root: Path, facts: set[str]) -> list[str]:
@@ -27,9 +32,10 @@ def load_frames(path: Path, root: Path, facts: set[str]) -> list[str]:
         line = line_of(frames, index=i)
         if not isinstance(frame, str) or not frame.strip() or frame != frame.lower():
             raise DataError(where, line, f"a frame is a sentence in lower case, not {frame!r}")
-        unknown = [slot for slot in SLOT.findall(frame) if slot not in facts and slot != DURATION]
+        unknown = [slot for slot in SLOT.findall(frame) if slot not in facts | {DURATION, PERSON}]
         if unknown:
-            raise DataError(where, line, f"{{{unknown[0]}}} is no fact of intents/lexicon/ (nor {{{DURATION}}})")
+            raise DataError(where, line,
+                            f"{{{unknown[0]}}} is no fact of intents/lexicon/ (nor {{{DURATION}}}, {{{PERSON}}})")
     return list(frames)
 
 
@@ -47,18 +53,23 @@ def fill(frames: list[str], choices: dict[str, list[str]]) -> list[str]:
         if not all(choices.get(slot) for slot in slots):  # a fact with no phrases: nothing to say
             continue
         count = min(PER_FRAME, max((len(choices[slot]) for slot in slots), default=1))
+        person = next((THIRD_PERSON[w] for w in SLOT.sub(" ", frame).split() if w in THIRD_PERSON), "my")
         for n in range(count):
             filled = frame
             for k, slot in enumerate(slots):
                 said = choices[slot]
-                filled = filled.replace("{" + slot + "}", said[(n + k * 7) % len(said)], 1)
+                phrase = " ".join(person if w == "my" else w for w in said[(n + k * 7) % len(said)].split())
+                filled = filled.replace("{" + slot + "}", phrase, 1)
             sentences.append(_tidy(filled))
     return sentences
 
 
+DETERMINERS = frozenset({"my", "the", "his", "her"})
+
+
 def _tidy(sentence: str) -> str:
-    """One determiner where the frame and the phrase both gave one ("my my left foot", "the my calf")."""
+    """One determiner where the frame and the phrase both gave one ("my my left foot", "the my calf", "the his")."""
     words = sentence.split()
-    kept = [w for i, w in enumerate(words) if not (w in ("my", "the") and i + 1 < len(words)
-                                                   and words[i + 1] in ("my", "the"))]
+    kept = [w for i, w in enumerate(words) if not (w in DETERMINERS and i + 1 < len(words)
+                                                   and words[i + 1] in DETERMINERS)]
     return " ".join(kept)
