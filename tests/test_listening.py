@@ -469,8 +469,8 @@ def test_the_open_model_learns_descriptions_as_they_are_said(brain):
     """intents/said.yaml puts the lexicons' phrases in the sentences around them ("i have pins and needles in the
     top of my foot"; "in the outside of my leg": the frame says "the" so a region's own "my" reads naturally). With
     only the phrases, the bigrams had seen few of the word pairs between them; with the
-    frames, spoken descriptions had 35.9% (dev) and 38.4% (held-out) of words wrong against 43.6% and 43.7%
-    (scripts/bench_listening.py, the slots taking a value's templates in turn)."""
+    frames, spoken descriptions had 35.4% (dev) and 37.9% (held-out) of words wrong against 43.6% and 43.7%
+    (scripts/bench_listening.py, with the frames about someone else)."""
     from voice_triage.knowledge import phrases_of
     from voice_triage.voice.lm import domain_sentences
     from voice_triage.voice.said import PER_FRAME
