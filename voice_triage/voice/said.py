@@ -19,6 +19,8 @@ PER_FRAME = 40
 THIRD_PERSON = {"he": "his", "his": "his", "he's": "his", "she": "her", "her": "her", "she's": "her"}
 """A frame about someone else ("he has {sensations} on the {regions}") puts its phrases' "my" in their person:
 "the outside of his leg", not "... of my leg"."""
+DETERMINERS = frozenset({"my", "the", "his", "her"})
+"""Words of which a frame and its phrase keep one where both gave one ("the my calf": "my calf")."""
 
 
 def load_frames(path: Path, root: Path, facts: set[str]) -> list[str]:
@@ -62,9 +64,6 @@ def fill(frames: list[str], choices: dict[str, list[str]]) -> list[str]:
                 filled = filled.replace("{" + slot + "}", phrase, 1)
             sentences.append(_tidy(filled))
     return sentences
-
-
-DETERMINERS = frozenset({"my", "the", "his", "her"})
 
 
 def _tidy(sentence: str) -> str:
