@@ -41,6 +41,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 RATE = 16000
 PAD = 0.3
 NOISE_SNR_DB = (None, 20, 10)
+FLIPS = ({"yes", "no"}, {"yes", "confirm"})
+"""A yes taken for a no, or the other way (a hedged no, "probably not", counts as a no)."""
 FLAGS = {"--clean": "clean speech only", "--dev": "development answers only", "--quick": "short answers only",
          "--descriptions": "descriptions only", "--misses": "list every miss",
          "--typed-set": "only the typed set's short replies, said"}
@@ -147,16 +149,29 @@ class Listening:
         from voice_triage.voice.asr import transcribe
         from voice_triage.voice.audio import wav_chunks
         from voice_triage.voice.context import context_for
-        from voice_triage.voice.readings import choose
 
         context = context_for(self.asks[context_name], self.brain.knowledge) if context_name else None
         self.recognizer.expect(context)
         heard = self.last = transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3))
-        if context is None:
-            return heard
+        return heard if context is None else self.read(heard, context_name, context)
+
+    def read(self, heard, context_name: str, context=None):
+        """The reading kept of a turn's two (voice/readings.py), at the question of `context_name`."""
+        from voice_triage.voice.context import context_for
+        from voice_triage.voice.readings import choose
+
         ask = self.asks[context_name]
+        context = context or context_for(ask, self.brain.knowledge)
         return choose(heard.in_context, heard, context, self.matters, lambda text: self.answers(ask, text),
                       self.command)
+
+    def scored(self, context_name: str, label: str, kept) -> str:
+        """What the dialogue made of a kept reading: a label, "checked" when it was read back as what the person said
+        (they say yes), or "asked again"."""
+        got = self.outcome(context_name, kept.text, kept.confidence)
+        if got == "check":  # "Did you say: X?": the person says yes if X was what they said
+            got = "checked" if self.outcome(context_name, kept.text, None) == label else "asked again"
+        return got
 
     def dialogue_at(self, context_name: str | None, spoken: bool = True):
         from voice_triage.dialogue import Dialogue
@@ -255,15 +270,13 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
             for n, (context, label, text) in enumerate(items):
                 pcm = with_noise(voice.say(text), snr, seed=n)
                 kept = listening.hear(pcm, context)
-                got = listening.outcome(context, kept.text, kept.confidence)
-                if got == "check":  # "Did you say: X?": the person says yes if X was what they said
-                    got = "checked" if listening.outcome(context, kept.text, None) == label else "asked again"
+                got = listening.scored(context, label, kept)
                 counts["total"] += 1
                 counts["understood"] += got in (label, "checked")
                 counts[voice.name] += got in (label, "checked")
                 counts["checked"] += got == "checked"
                 counts["asked again"] += got == "asked again"
-                if {got, label} in ({"yes", "no"}, {"yes", "confirm"}):  # a hedged no ("probably not") counts as no
+                if {got, label} in FLIPS:
                     flips.append(f"{voice.name}: {text!r} -> {kept.text!r} {kept.confidence:.2f}")
                 counts["wrong"] += got not in (label, "checked", "asked again")
                 counts["same care"] += got != label and context == "duration" and same_care(got, label, thresholds)

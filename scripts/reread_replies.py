@@ -42,24 +42,20 @@ def decode(listening, path: Path) -> None:
 
 
 def read(listening, path: Path, verbose: bool) -> None:
-    from voice_triage.voice.context import context_for
-    from voice_triage.voice.readings import choose
+    from bench_listening import FLIPS
 
     with path.open("rb") as handle:
         turns = pickle.load(handle)  # written by `decode` on this computer: trusted
     counts, misses = collections.Counter(), []
     for turn in turns:
-        heard, ask = turn["heard"], listening.asks[turn["context"]]
-        kept = choose(heard.in_context, heard, context_for(ask, listening.brain.knowledge), listening.matters,
-                      lambda text: listening.answers(ask, text), listening.command)
-        got = listening.outcome(turn["context"], kept.text, kept.confidence)
+        heard = turn["heard"]
+        kept = listening.read(heard, turn["context"])
+        got = listening.scored(turn["context"], turn["label"], kept)
         key = (turn["set"], "clean" if turn["snr"] is None else f"{turn['snr']} dB")
-        if got == "check":
-            counts[key, "read back"] += 1
-            got = "checked" if listening.outcome(turn["context"], kept.text, None) == turn["label"] else "asked again"
+        counts[key, "read back"] += listening.outcome(turn["context"], kept.text, kept.confidence) == "check"
         counts[key, "turns"] += 1
         counts[key, "understood"] += got in (turn["label"], "checked")
-        counts[key, "flips"] += {got, turn["label"]} in ({"yes", "no"}, {"yes", "confirm"})
+        counts[key, "flips"] += {got, turn["label"]} in FLIPS
         if got not in (turn["label"], "checked"):
             grammar = heard.in_context.text if heard.in_context else None
             misses.append(f"{key[0]}, {key[1]}, {turn['voice']}: {turn['label']} {turn['text']!r} heard {kept.text!r} "
