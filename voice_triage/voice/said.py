@@ -43,7 +43,7 @@ def load_frames(path: Path, root: Path, facts: set[str]) -> list[str]:
 
 def frame_words(frames: list[str]) -> set[str]:
     """The words the frames add around their slots ("keeps", "going")."""
-    return {word for frame in frames for word in SLOT.sub(" ", frame).split() if not word.startswith("'")}
+    return {word for frame in frames for word in SLOT.sub(" ", frame).split()}
 
 
 def fill(frames: list[str], choices: dict[str, list[str]]) -> list[str]:
