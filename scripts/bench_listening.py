@@ -3,8 +3,8 @@
 Each labelled text (tests/fixtures/eval/spoken_answers.yaml, descriptions.yaml, red_flags.yaml) is
 synthesised at run time with each voice: Piper (en_US-joe-medium, when piper-tts is installed) and
 espeak-ng at two speaking rates. It is decoded by the real recogniser in its question's context and
-read by the real spoken dialogue, clean and over steady brown noise at 20 and 10 dB SNR. Piper samples its
-voice at random, so each text it says is kept (in the cache folder, bench-speech/): a run repeats the last
+read by the real spoken dialogue, clean and over steady brown noise (--pink: pink) at 20 and 10 dB SNR. Piper
+samples its voice at random, so each text it says is kept (in the cache folder, bench-speech/): a run repeats the last
 on this computer, and a difference between two runs is the code's.
 
 The typed set's short replies (answers.yaml: yes/no forms, sides, requests and commands, written for text before any
@@ -45,9 +45,13 @@ FLIPS = ({"yes", "no"}, {"yes", "confirm"})
 """A yes taken for a no, or the other way (a hedged no, "probably not", counts as a no)."""
 FLAGS = {"--clean": "clean speech only", "--dev": "development answers only", "--quick": "short answers only",
          "--descriptions": "descriptions only", "--misses": "list every miss",
-         "--typed-set": "only the typed set's short replies, said"}
+         "--typed-set": "only the typed set's short replies, said",
+         "--pink": "pink noise instead of brown (more of it in the speech band)"}
 if "--clean" in sys.argv:
     NOISE_SNR_DB = (None,)
+NOISE_COLOUR = "pink" if "--pink" in sys.argv else "brown"
+"""Brown noise lies mostly below 100 Hz, under the recogniser's lowest filter (130 Hz); pink spreads over the speech
+band, so it masks more of what was said at the same SNR."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def voices() -> list[Voice]:
 
 
 def with_noise(speech: array.array, snr_db: float | None, seed: int) -> bytes:
-    """Speech padded with quiet, under steady brown noise at `snr_db` (None: clean)."""
+    """Speech padded with quiet, under steady noise of NOISE_COLOUR at `snr_db` (None: clean)."""
     pad = array.array("h", bytes(int(RATE * PAD) * 2))
     clean = pad + speech + pad
     if snr_db is None:
@@ -116,13 +120,29 @@ def with_noise(speech: array.array, snr_db: float | None, seed: int) -> bytes:
     loud = [s for s in speech if abs(s) > 200] or [1]
     speech_rms = math.sqrt(sum(s * s for s in loud) / len(loud))
     rng = random.Random(seed)
-    level, brown = 0.0, []
-    for _ in clean:
-        level = 0.98 * level + rng.gauss(0, 1)  # leaky integration of white noise: brown, without drift
-        brown.append(level)
-    noise_rms = math.sqrt(sum(b * b for b in brown) / len(brown))
+    noise = coloured_noise(len(clean), rng)
+    noise_rms = math.sqrt(sum(b * b for b in noise) / len(noise))
     gain = speech_rms / noise_rms / 10 ** (snr_db / 20)
-    return array.array("h", (max(-32768, min(32767, int(s + b * gain))) for s, b in zip(clean, brown))).tobytes()
+    return array.array("h", (max(-32768, min(32767, int(s + b * gain))) for s, b in zip(clean, noise))).tobytes()
+
+
+def coloured_noise(count: int, rng: random.Random) -> list[float]:
+    """`count` samples of steady noise of NOISE_COLOUR (unscaled)."""
+    samples = []
+    if NOISE_COLOUR == "brown":
+        level = 0.0
+        for _ in range(count):
+            level = 0.98 * level + rng.gauss(0, 1)  # leaky integration of white noise: brown, without drift
+            samples.append(level)
+        return samples
+    b0 = b1 = b2 = 0.0
+    for _ in range(count):  # Paul Kellet's three-pole approximation of 1/f
+        white = rng.gauss(0, 1)
+        b0 = 0.99765 * b0 + white * 0.0990460
+        b1 = 0.96300 * b1 + white * 0.2965164
+        b2 = 0.57000 * b2 + white * 1.0526913
+        samples.append(b0 + b1 + b2 + white * 0.1848)
+    return samples
 
 
 class Listening:
@@ -284,7 +304,7 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
                     grammar = listening.last.in_context.text if listening.last.in_context else None
                     misses.append(f"{voice.name}: {label} {text!r} heard {kept.text!r} -> {got} (open "
                                   f"{listening.last.text!r} {listening.last.confidence:.2f}, grammar {grammar!r})")
-        noise = "clean" if snr is None else f"{snr} dB SNR brown noise"
+        noise = "clean" if snr is None else f"{snr} dB SNR {NOISE_COLOUR} noise"
         kind = "places" if places else "typed set's replies, said" if typed_set else "short answers"
         lines.append(f"{kind} ({part or 'all'}, {noise}): understood {counts['understood']}/{counts['total']} "
                      f"= {counts['understood'] / counts['total']:.1%} ({counts['checked']} after 'Did you say'), "

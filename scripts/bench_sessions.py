@@ -5,8 +5,8 @@ question from the facts of their own words as text mode reads them: yes to the q
 no to the others, their side and back pain, "gradually", "a few weeks" when their words don't say. Every turn is
 synthesised, decoded in its question's context by the real recogniser and read by the real spoken dialogue, as
 voice/channel.py does; the same patient typed is the reference. Voices and noise take turns (each description
-once: Piper if installed, espeak-ng at 140 and 190 wpm; clean and brown noise at 10 dB SNR), so a run takes
-minutes. The recogniser carries over from turn to turn and from session to session, as in a long session. With
+once: Piper if installed, espeak-ng at 140 and 190 wpm; clean and brown noise at 10 dB SNR, --pink: pink), so a run
+takes minutes. The recogniser carries over from turn to turn and from session to session, as in a long session. With
 `--fresh`, each patient has a new one that starts from how the last session ended (voice/start.py keeps the
 microphone's sound), as sessions one after another on one computer; `--fresh --forget`: a first session each time.
 """
@@ -136,7 +136,9 @@ def main() -> list[str]:
     brain = Brain(load_knowledge())
     recognizer, all_voices = recognizer_for(brain, "pocketsphinx"), voices()
     urgent = LEVELS.index("emergency")
-    lines = [f"spoken sessions offline (voices in turn: {', '.join(v.name for v in all_voices)}; clean and 10 dB SNR)"]
+    from bench_listening import NOISE_COLOUR
+    lines = [f"spoken sessions offline (voices in turn: {', '.join(v.name for v in all_voices)}; "
+             f"clean and 10 dB SNR {NOISE_COLOUR} noise)"]
     for part in ("dev",) if "--dev" in sys.argv else ("dev", "heldout"):  # --dev: while tuning
         count, misses, beyond = collections.Counter(), [], []
         for n, item in enumerate(evalsets.descriptions(part)):
