@@ -265,7 +265,7 @@ def test_readings_said_alike_agree(brain):
 
     duration = context_for(Ask("How long have you had it?", "free"), brain.knowledge)
     alike = choose(Transcript("for days", 0.0, ()), Transcript("four days", 0.8, ()), duration,
-                   lambda *_: False, lambda _: True)
+                   lambda *_: False, lambda _: "4")
     assert (alike.text, alike.confidence) == ("four days", 0.8)
 
 
@@ -312,6 +312,12 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     assert kept("side", "left", "left", 0.1).confidence >= 0.5
     # the grammar stopped short of the word that makes it a no: checked, never taken as a yes
     assert kept("yes_no", "probably", "probably all", 0.3).confidence < 0.5
+    # a yes that one lost "not" would make a no, however surely heard in both ("probably not" over pink noise, the
+    # "not" under it or heard "so"): checked, never taken. A plain yes, and a no, are taken
+    for said in ("probably", "probably so", "absolutely", "i think so"):
+        assert kept("yes_no", said, said, 0.98).confidence < 0.5, said
+    for said in ("yes", "yeah", "probably not", "no"):
+        assert kept("yes_no", said, said, 0.98).confidence >= 0.5, said
     # readings that share only a word that says nothing of the answer ("uh huh" forced into "i doubt", heard "i up"
     # openly): no agreement, so the hedged no is checked, never taken; a side still shares "my" with its reading
     assert kept("yes_no", "i doubt", "i up", 0.17).confidence < 0.5
@@ -429,6 +435,26 @@ def test_a_whole_short_answer_ends_the_turn_after_a_shorter_silence(brain, liste
     _, after_open = _frames_to_finish(recognizer, None, SPEECH / "yn_no.wav")
     assert "no" in text.split()
     assert after_shaped < after_open, (after_shaped, after_open)
+
+
+def test_an_answer_a_not_may_follow_waits_for_the_whole_silence(brain, listening, tmp_path):
+    """ "probably" may go on to "probably not": unlike "no", it does not end the turn early, so the "not" is heard."""
+    import shutil
+    import subprocess
+
+    from voice_triage.voice.context import context_for
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (scripts/setup --test installs it as root)")
+    recognizer, asks, _, _ = listening
+    yes_no = context_for(asks["yes_no"], brain.knowledge)
+    assert yes_no.ends("no") and not yes_no.ends("probably") and not yes_no.ends("absolutely")
+    wav = tmp_path / "probably.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav), "probably"], check=True)
+    text, after_shaped = _frames_to_finish(recognizer, yes_no, wav)
+    _, after_open = _frames_to_finish(recognizer, None, wav)
+    assert yes_no.holds(text), text
+    assert after_shaped >= after_open, (after_shaped, after_open)
 
 
 def test_the_open_model_learns_how_descriptions_say_how_long(brain):

@@ -87,6 +87,11 @@ class Context:
         return bool(self.places) and any(text.startswith(lead + " ") and text[len(lead) + 1:] in self.places
                                          for lead in PLACE_LEADS)
 
+    def ends(self, text: str) -> bool:
+        """A whole answer that no "not" can follow: "probably" may still become "probably not", so the turn waits
+        for the longer silence, and a "probably" heard is checked (`readings.choose`)."""
+        return self.holds(text) and not self.holds(text + " not")
+
 
 def context_for(ask: Ask, knowledge) -> Context | None:
     """The context of a question; None for a free description (the open model alone)."""

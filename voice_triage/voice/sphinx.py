@@ -152,7 +152,7 @@ class SphinxRecognizer:
             return False
         hypothesis = self._in_context.hyp()
         text = hypothesis.hypstr.lower() if hypothesis is not None else ""
-        self._held = text if self._context.holds(text) else None
+        self._held = text if self._context.ends(text) else None
         return self._held is not None
 
     def finish(self) -> Transcript:

@@ -82,7 +82,7 @@ class VoskRecognizer:
         if self._context is None or self._recognizer is None:
             return False
         said = [p.get("text", "") for p in self._parts] + [json.loads(self._recognizer.PartialResult()).get("partial", "")]
-        return self._context.holds(" ".join(w for w in " ".join(said).split() if w != "[unk]"))
+        return self._context.ends(" ".join(w for w in " ".join(said).split() if w != "[unk]"))
 
     def finish(self) -> Transcript:
         assert self._recognizer is not None
