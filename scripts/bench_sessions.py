@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,13 +109,15 @@ def hearing(brain, recognizer, voice, snr, seed: int):
     from voice_triage.voice.asr import transcribe
     from voice_triage.voice.audio import wav_chunks
     from voice_triage.voice.context import context_for
+    from voice_triage.voice.noise import snr_of
     from voice_triage.voice.readings import choose
     from voice_triage.voice.start import _new_red_flags, answer_to, command_in
 
     def hear(ask, words: str):
         context = context_for(ask, brain.knowledge)  # None for a description: the open model alone
         recognizer.expect(context)
-        heard = transcribe(recognizer, wav_chunks(with_noise(voice.say(words), snr, seed), trailing_silence=0.3))
+        pcm = with_noise(voice.say(words), snr, seed)
+        heard = replace(transcribe(recognizer, wav_chunks(pcm, trailing_silence=0.3)), snr=snr_of(pcm))
         if context is None:
             return heard
         return choose(heard.in_context, heard, context, lambda text, in_context: bool(
@@ -161,8 +164,9 @@ def main() -> list[str]:
             count["put more than 3 times"] += spoken["most_puts"] > 3
             beyond.append(spoken["asks"] - typed["asks"])
             if spoken["level"] != typed["level"] or spoken["most_puts"] > 3:
+                unacceptable = "" if spoken["level"] in item["levels"] else " (NOT ACCEPTABLE)"
                 misses.append(f"    {voice.name}, {'clean' if snr is None else f'{snr} dB'}: {item['text']!r}: "
-                              f"typed {typed['level']}, spoken {spoken['level']}"
+                              f"typed {typed['level']}, spoken {spoken['level']}{unacceptable}"
                               f"{' (FALSE EMERGENCY)' if false_alarm else ''}{' (MISSED RED FLAG)' if missed else ''}, "
                               f"questions {typed['asks']} -> {spoken['asks']}, heard first {spoken['said'][:1]}")
         lines.append(f"  {part} ({count['sessions']}): acceptable level {count['acceptable']} (typed "

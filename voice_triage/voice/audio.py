@@ -5,20 +5,21 @@ from __future__ import annotations
 import array
 import queue
 import wave
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript
+from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript, transcribe
+from .noise import snr_of
 
 if TYPE_CHECKING:
     from .endpoint import Endpointing
 
 BLOCK_SECONDS = 0.03
 STALL_SECONDS = 2.0
+"""No audio at all for this long means the microphone has gone."""
 OPEN_SECONDS = 0.3
 """Say "listening" after the first audio arrives, or after this long (a silent source sends none)."""
-"""No audio at all for this long means the microphone has gone."""
 
 
 class AudioError(SpeechError):
@@ -143,3 +144,21 @@ class Microphone:
         from .endpoint import recognize_frames
 
         return recognize_frames(self.chunks(on_open), recognizer, timing, interrupted=interrupted)
+
+
+@dataclass
+class RecordedTurns:
+    """Scripted voice input: one WAV file per turn (tests, demos, benchmarks)."""
+
+    files: list[Path]
+    """The turns, in order."""
+    name: str = "recorded turns"
+
+    def listen(self, recognizer: Recognizer, timing: Endpointing, on_open: Callable[[], None] | None = None,
+               interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
+        if not self.files:
+            raise EOFError
+        if on_open is not None:
+            on_open()
+        pcm = read_wav(self.files.pop(0))
+        return replace(transcribe(recognizer, wav_chunks(pcm)), snr=snr_of(pcm)), None
