@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import wave
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -169,11 +169,10 @@ class Listening:
         from voice_triage.voice.asr import transcribe
         from voice_triage.voice.audio import wav_chunks
         from voice_triage.voice.context import context_for
-        from voice_triage.voice.noise import snr_of
 
         context = context_for(self.asks[context_name], self.brain.knowledge) if context_name else None
         self.recognizer.expect(context)
-        heard = self.last = replace(transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3)), snr=snr_of(pcm))
+        heard = self.last = transcribe(self.recognizer, wav_chunks(pcm, trailing_silence=0.3))
         return heard if context is None else self.read(heard, context_name, context)
 
     def read(self, heard, context_name: str, context=None):

@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,15 +108,13 @@ def hearing(brain, recognizer, voice, snr, seed: int):
     from voice_triage.voice.asr import transcribe
     from voice_triage.voice.audio import wav_chunks
     from voice_triage.voice.context import context_for
-    from voice_triage.voice.noise import snr_of
     from voice_triage.voice.readings import choose
     from voice_triage.voice.start import _new_red_flags, answer_to, command_in
 
     def hear(ask, words: str):
         context = context_for(ask, brain.knowledge)  # None for a description: the open model alone
         recognizer.expect(context)
-        pcm = with_noise(voice.say(words), snr, seed)
-        heard = replace(transcribe(recognizer, wav_chunks(pcm, trailing_silence=0.3)), snr=snr_of(pcm))
+        heard = transcribe(recognizer, wav_chunks(with_noise(voice.say(words), snr, seed), trailing_silence=0.3))
         if context is None:
             return heard
         return choose(heard.in_context, heard, context, lambda text, in_context: bool(

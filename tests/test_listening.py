@@ -318,11 +318,6 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
         assert kept("yes_no", said, said, 0.98).confidence < 0.5, said
     for said in ("yes", "yeah", "probably not", "no"):
         assert kept("yes_no", said, said, 0.98).confidence >= 0.5, said
-    # a turn too noisy to trust (voice/noise.py): even a plain answer heard alike in both is checked
-    yes_no = context_for(asks["yes_no"], brain.knowledge)
-    for snr, taken in ((5.0, False), (25.0, True), (None, True)):
-        reading = choose(Transcript("no", 0.0), Transcript("no", 0.9, snr=snr), yes_no, lambda *_: False)
-        assert (reading.confidence >= 0.5) is taken, snr
     # readings that share only a word that says nothing of the answer ("uh huh" forced into "i doubt", heard "i up"
     # openly): no agreement, so the hedged no is checked, never taken; a side still shares "my" with its reading
     assert kept("yes_no", "i doubt", "i up", 0.17).confidence < 0.5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import wave
-from pathlib import Path
 
 import pytest
 
@@ -122,75 +121,3 @@ def test_a_cache_folder_that_cannot_be_written_only_forgets(brain, tmp_path):
     blocked.write_text("")
     recognizer = recognizer_for(brain, "pocketsphinx", remember=blocked / "mean.txt")
     assert transcribe(recognizer, wav_chunks(read_wav(SPEECH / "ans_four_days.wav"))).text
-
-
-def _with_white_noise(source: Path, target: Path, snr_db: float) -> Path:
-    """`source` (a fixture) over steady white noise at `snr_db`, written to `target`."""
-    import array
-    import math
-    import random
-    import wave
-
-    from voice_triage.voice.audio import read_wav
-
-    speech = array.array("h", read_wav(source))
-    pad = array.array("h", bytes(16000))  # half a second of quiet either side, as before speech starts
-    clean = pad + speech + pad
-    loud = [s for s in speech if abs(s) > 200] or [1]
-    level = math.sqrt(sum(s * s for s in loud) / len(loud)) / 10 ** (snr_db / 20)
-    rng = random.Random(7)
-    noisy = array.array("h", (max(-32768, min(32767, int(s + rng.gauss(0, level)))) for s in clean))
-    with wave.open(str(target), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes(noisy.tobytes())
-    return target
-
-
-def test_the_level_of_speech_over_noise_is_measured_as_the_recogniser_hears_it(tmp_path):
-    """Clean speech is far above its background; over white noise at 5 dB it is noisy; a low hum (below the
-    recogniser's lowest filter) as loud as white noise that makes it noisy leaves it clear."""
-    import array
-    import math
-
-    from voice_triage.voice.audio import read_wav
-    from voice_triage.voice.noise import NoiseMeter, noisy, snr_of
-
-    clean = read_wav(SPEECH / "yn_no.wav")
-    assert not noisy(snr_of(clean))
-    white = read_wav(_with_white_noise(SPEECH / "yn_no.wav", tmp_path / "white.wav", 5))
-    assert noisy(snr_of(white)), snr_of(white)
-    samples = array.array("h", clean)
-    hum_level = 0.5 * math.sqrt(sum(s * s for s in samples) / len(samples))
-    hum = array.array("h", (max(-32768, min(32767, int(s + hum_level * math.sin(2 * math.pi * 50 * i / 16000))))
-                            for i, s in enumerate(samples)))
-    assert not noisy(snr_of(hum.tobytes())), snr_of(hum.tobytes())
-    meter = NoiseMeter()  # fed in odd-sized pieces, as audio arrives: the same level
-    for start in range(0, len(white), 1001):
-        meter.add(white[start:start + 1001])
-    assert abs(meter.snr() - snr_of(white)) < 0.5
-    assert snr_of(b"") is None and snr_of(b"\x01") is None
-
-
-def test_a_noisy_answer_is_checked_and_the_person_told_once(cache_env, tmp_path):
-    """Over loud noise a short answer is read back, never taken as heard, and the assistant says once why."""
-    import json
-
-    from conftest import run_cli
-
-    from voice_triage.voice.noise import NOISY_NOTICE
-
-    noisy_no = _with_white_noise(SPEECH / "yn_no.wav", tmp_path / "no.wav", 3)
-    noisy_yes = _with_white_noise(SPEECH / "yn_yes.wav", tmp_path / "yes.wav", 3)
-    turns = [SPEECH / "ans_fibular.wav", noisy_no, noisy_yes, noisy_no]
-    env = dict(cache_env, PULSE_SERVER="unix:/nonexistent")  # no speaker: replies are printed only
-    result = run_cli(["--jsonl", "--asr", "pocketsphinx", "--audio-turns", *map(str, turns)], env)
-    assert result.returncode == 0, result.stderr.decode()[-500:]
-    events = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    said = [e.get("text", "") for e in events if e["type"] in ("say", "ask")]
-    assert sum(NOISY_NOTICE in text for text in said) == 1, said
-    heard_at = [i for i, e in enumerate(events) if e["type"] == "heard"]
-    assert len(heard_at) >= 2, events
-    asked_next = next(e for e in events[heard_at[1]:] if e["type"] == "ask")  # after the first noisy answer
-    assert asked_next["text"].startswith("Did you say"), (events[heard_at[1]], asked_next)

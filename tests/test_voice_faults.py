@@ -91,8 +91,7 @@ def test_tts_failure_prints_the_reply_and_the_session_goes_on(brain, capsys):
     from voice_triage.dialogue import Dialogue
     from voice_triage.session import run
     from voice_triage.voice.endpoint import Endpointing
-    from voice_triage.voice.audio import RecordedTurns
-    from voice_triage.voice.channel import VoiceChannel
+    from voice_triage.voice.channel import RecordedTurns, VoiceChannel
     from voice_triage.voice.start import recognizer_for
 
     speaker = FailingSpeaker()

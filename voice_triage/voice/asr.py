@@ -29,9 +29,6 @@ class Transcript:
     """Each word with its confidence."""
     in_context: Transcript | None = None
     """The same audio decoded with the open question's grammar (voice/context.py), when there was one."""
-    snr: float | None = None
-    """How far the speech stood above the background, in dB as the recogniser hears it (voice/noise.py; None: not
-    measured)."""
 
 
 class Recognizer(Protocol):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import array
 import queue
 import wave
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript, transcribe
-from .noise import snr_of
+from .asr import SAMPLE_RATE, Recognizer, SpeechError, Transcript
 
 if TYPE_CHECKING:
     from .endpoint import Endpointing
@@ -144,21 +143,3 @@ class Microphone:
         from .endpoint import recognize_frames
 
         return recognize_frames(self.chunks(on_open), recognizer, timing, interrupted=interrupted)
-
-
-@dataclass
-class RecordedTurns:
-    """Scripted voice input: one WAV file per turn (tests, demos, benchmarks)."""
-
-    files: list[Path]
-    """The turns, in order."""
-    name: str = "recorded turns"
-
-    def listen(self, recognizer: Recognizer, timing: Endpointing, on_open: Callable[[], None] | None = None,
-               interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
-        if not self.files:
-            raise EOFError
-        if on_open is not None:
-            on_open()
-        pcm = read_wav(self.files.pop(0))
-        return replace(transcribe(recognizer, wav_chunks(pcm)), snr=snr_of(pcm)), None

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO, Callable, Protocol, TextIO
 
 from ..channels.jsonl import event_json
 from ..channels.text import read_line
 from ..dialogue import Ask, End, Event, Say
-from .asr import Recognizer, SpeechError, Transcript
-from .audio import AudioError
+from .asr import Recognizer, SpeechError, Transcript, transcribe
+from .audio import AudioError, read_wav, wav_chunks
 from .endpoint import Endpointing
 from .context import Context
 from .readings import choose
 from .keyboard import Keyboard
-from .noise import NOISY_NOTICE, noisy
 from .tts import PrintedSpeaker, Speaker
 
 MAX_SILENT_TURNS = 3
@@ -35,6 +35,23 @@ class Listener(Protocol):
                interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
         """One utterance, or (None, None) if nothing was said in time; `on_open` once audio flows;
         stop at once when `interrupted()` turns true."""
+
+
+@dataclass
+class RecordedTurns:
+    """Scripted voice input: one WAV file per turn (tests, demos, benchmarks)."""
+
+    files: list[Path]
+    """The turns, in order."""
+    name: str = "recorded turns"
+
+    def listen(self, recognizer: Recognizer, timing: Endpointing, on_open: Callable[[], None] | None = None,
+               interrupted: Callable[[], bool] | None = None) -> tuple[Transcript | None, float | None]:
+        if not self.files:
+            raise EOFError
+        if on_open is not None:
+            on_open()
+        return transcribe(recognizer, wav_chunks(read_wav(self.files.pop(0)))), None
 
 
 @dataclass
@@ -73,7 +90,6 @@ class VoiceChannel:
     _speech_failures: int = 0
     _broken_speaker: Speaker | None = None
     _keys: Keyboard | None = None
-    _told_noisy: bool = False
 
     def show(self, event: Event) -> None:
         if self.jsonl:
@@ -113,10 +129,6 @@ class VoiceChannel:
                 if silent < MAX_SILENT_TURNS:
                     self._tell("I didn't hear anything. Please answer when you're ready.")
                 continue
-            if self._context is not None and noisy(transcript.snr) and not self._told_noisy:
-                self._told_noisy = True  # once: every short answer it hears from now on in such noise is checked
-                self._tell(NOISY_NOTICE + (" You can also type your answer and press Enter."
-                                           if self.type_while_listening else ""))
             if self.matters is not None and self._context is not None:
                 ask, answers = self._ask, self.answers
                 transcript = choose(transcript.in_context, transcript, self._context, self.matters,

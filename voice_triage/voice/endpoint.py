@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .asr import SAMPLE_RATE, Recognizer, Transcript
 from .audio import BLOCK_SECONDS
-from .noise import NoiseMeter
 
 
 @dataclass
@@ -51,7 +50,6 @@ def recognize_frames(chunks: Iterator[bytes], recognizer: Recognizer, timing: En
     before: deque[bytes] = deque(maxlen=window + round(PRE_ROLL / seconds))
     voiced: deque[bool] = deque(maxlen=window)
     pending, started, quiet = b"", None, 0
-    meter = NoiseMeter()  # over the quiet just before the speech and the turn
     deadline = clock() + timing.timeout
     for chunk in chunks:
         if interrupted is not None and interrupted():
@@ -68,16 +66,14 @@ def recognize_frames(chunks: Iterator[bytes], recognizer: Recognizer, timing: En
                     recognizer.start()
                     for earlier in before:
                         recognizer.feed(earlier)
-                        meter.add(earlier)
                 elif clock() > deadline:
                     return None, None
                 continue
             recognizer.feed(frame)
-            meter.add(frame)
             quiet = 0 if speech else quiet + 1
             if quiet >= window or (quiet >= short and recognizer.complete()) \
                     or clock() - started > timing.max_seconds:
-                return replace(recognizer.finish(), snr=meter.snr()), clock()
+                return recognizer.finish(), clock()
     if started is not None:
-        return replace(recognizer.finish(), snr=meter.snr()), clock()
+        return recognizer.finish(), clock()
     return None, None

@@ -13,7 +13,6 @@ from typing import Callable
 from ..reply import ANSWER_KINDS
 from .asr import Transcript
 from .context import COMMAND_WORDS, Context
-from .noise import noisy
 
 SAID_ALIKE = {"four": "for", "two": "to", "too": "to", "one": "won", "eight": "ate"}
 """Words pronounced the same: readings that differ only by these agree on what was heard ("four days" openly,
@@ -43,12 +42,8 @@ DISAGREE_CONFIDENCE = 0.4
 def choose(in_context: Transcript | None, heard: Transcript, context: Context,
            matters: Callable[[str, str], bool], answers: Callable[[str], str | None] | None = None,
            command: Callable[[str], str | None] | None = None) -> Transcript:
-    """The reading the dialogue gets (`_choose`), checked if the turn was noisy (voice/noise.py), or if it is a yes
-    that one lost "not" would make a no."""
+    """The reading the dialogue gets (`_choose`), checked if it is a yes that one lost "not" would make a no."""
     reading = _choose(in_context, heard, context, matters, answers, command)
-    if noisy(heard.snr) and reading.confidence > DISAGREE_CONFIDENCE:
-        # over pink noise at 10 dB, 4 of 135 dev short answers were taken wrong ("two weeks" as "few weeks")
-        return _with_confidence(reading, DISAGREE_CONFIDENCE)
     if answers is not None and context.signs and reading.confidence > DISAGREE_CONFIDENCE \
             and _kind(answers(reading.text)) == "yes" \
             and any(context.holds(no) and _kind(answers(no)) == "no" for no in _with_not(reading.text)):

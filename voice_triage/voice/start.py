@@ -15,9 +15,9 @@ from ..duration import parse_duration
 from ..intent import ANSWERS
 from ..normalize import tokenize
 from .asr import SpeechError, choose_recognizer
-from .audio import AudioError, Microphone, RecordedTurns
+from .audio import AudioError, Microphone
 from .endpoint import Endpointing
-from .channel import VoiceChannel
+from .channel import RecordedTurns, VoiceChannel
 from .context import PLACE_LEADS, TYPED_ONLY, context_for
 from .tts import PrintedSpeaker, Pyttsx3Speaker, Speaker
 
