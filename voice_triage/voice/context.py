@@ -88,8 +88,8 @@ class Context:
                                          for lead in PLACE_LEADS)
 
     def ends(self, text: str) -> bool:
-        """A whole answer that no "not" can follow: "probably" may still become "probably not", so the turn waits
-        for the longer silence, and a "probably" heard is checked (`readings.choose`)."""
+        """A whole answer that no "not" can follow: "probably" may still become "probably not", so its turn waits
+        for the longer silence (a yes a lost "not" would turn is also checked: `readings.choose`)."""
         return self.holds(text) and not self.holds(text + " not")
 
 

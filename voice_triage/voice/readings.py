@@ -61,6 +61,7 @@ def _with_not(text: str) -> tuple[str, ...]:
 
 
 def _kind(answer: str | None) -> str | None:
+    """What `answers` gave without its ", hedged": "yes", "no", "unsure", a choice or a place."""
     return answer.partition(",")[0] if answer else None
 
 
@@ -167,7 +168,7 @@ def _a_sure_sentence(heard: Transcript) -> bool:
 
 def _a_reply(answer: str | None) -> bool:
     """`answers` gave a yes, a no or not knowing (", hedged" may follow), not the choices or places named."""
-    return answer is not None and answer.partition(",")[0] in ANSWER_KINDS
+    return _kind(answer) in ANSWER_KINDS
 
 
 def _sound(text: str) -> list[str]:
