@@ -315,6 +315,21 @@ def test_typed_uh_uh_is_taken_as_typed(spoken):
     assert spoken.facts.get(question.fact) is False
 
 
+def test_a_stop_check_is_a_put_of_the_open_question(spoken):
+    """ "bye" heard again and again for an answer (pink noise, 5 dB): each "Did you say: bye?" counts, so no question
+    is put more than 3 times, a warning sign so left is not sure, and the check goes on at the next question."""
+    from voice_triage.facts import UNSURE
+
+    question = at(spoken, "screen_trauma")
+    asked = [question.fact]
+    for _ in range(3):
+        for said in ("bye", "no"):
+            asked += [e.fact for e in spoken.hear(said, 0.95) if type(e).__name__ == "Ask"]
+    assert not spoken.done
+    assert max(asked.count(fact) for fact in asked) <= 3, asked
+    assert spoken.facts.get(question.fact) == UNSURE and spoken.pending is not question
+
+
 def test_a_spoken_stop_is_checked_before_the_session_ends(spoken):
     """ "pardon" was heard as "we're done", and sure of it: ending on a mishearing loses every question left,
     so a spoken stop is read back first; typed, it ends at once."""
