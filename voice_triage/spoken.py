@@ -104,10 +104,7 @@ class SpokenDialogue(Dialogue):
         events = self._read_back(text)
         if self.pending is question or self.pending is None or self.done or not isinstance(events[-1], Ask):
             return events
-        self._check, self.last_reading = text, "check"
-        self._times_put += 1
-        self._puts_in_all[self.pending.fact] += 1
-        return events[:-1] + [self._ask_event(self.pending, f"Did you say: {text}?", "yes_no")]
+        return events[:-1] + self._read_back(text)  # in place of the next question, counted as its put
 
     # -- checks -----------------------------------------------------------------------
 
