@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from .dialogue import DESCRIBE, MAX_PUTS, Ask, Dialogue, Event, Say
 from .facts import UNSURE
 from .heard_in_passing import CHECK_EARLIER, HeardInPassing, hold_back_signs, reopen_denied_signs
-from .reply import UNCLEAR, Reply, reply_tokens
-from .rules import Question, facts_in
+from .reply import UNCLEAR, Reply
+from .rules import Question
+from .signs_heard import new_red_flag, question_for, sign_heard, sounds_alike, take_all_but_signs
 
 ENDING = ("Stop", "StartOver")
 """Commands that end or restart the session."""
@@ -60,16 +61,16 @@ class SpokenDialogue(Dialogue):
             return self._heard(text, spoken=False)
         if self._check is not None:
             return self._after_check(text, confidence)
-        flag, probe, withheld = self._new_red_flag(text)
+        flag, probe, withheld = new_red_flag(self.brain, self.facts, text)
         if flag is not None and self.pending not in (None, DESCRIBE) and not self._asked_about(flag) \
-                and not self._sign_heard(flag, probe):
+                and not sign_heard(flag, probe):
             # the answer makes a red flag with what was said before ("yes" to back pain, both legs named), and no
             # question of the flag can confirm it (a "no" to the saddle question left the answer to be asked again,
             # and again): the answer itself is read back when unsure, then acted on, as typed
             return self._read_back(text) if confidence < self.sure_of_warning else self._heard(text, confidence)
         if flag is not None and (confidence < self.sure_of_warning or not self._asked_about(flag)):
             return self._confirm_sign(text, flag, probe, withheld)
-        if self._sounds_alike(text):  # "uh huh" or "uh uh" to a warning sign: which was it?
+        if sounds_alike(self.brain, self.pending, text):  # "uh huh" or "uh uh" to a warning sign: which was it?
             if self._confirming:
                 self.said.append(text)
                 return self._answer(text, Reply("unsure"))
@@ -160,12 +161,6 @@ class SpokenDialogue(Dialogue):
             return self._put_again(question, "Sorry. " + (question.plain or question.text))
         return self.hear(text, confidence)
 
-    def _sounds_alike(self, text: str) -> bool:
-        """A warning-sign question answered only with a yes or no that sounds like its opposite aloud."""
-        words = tuple(reply_tokens(text))
-        alike = self.brain.knowledge.language.replies.sound_alike
-        return bool(self.pending is not None and self.pending.red_flag and words in alike)
-
     def _valid(self, text: str) -> bool:
         """Whether the turn would answer the open question (tried on a copy of the dialogue)."""
         trial = copy.deepcopy(self, {id(self.brain): self.brain})
@@ -174,25 +169,6 @@ class SpokenDialogue(Dialogue):
             return True
         # a choice or a description answers by its facts; "knelt" is no answer to a yes/no question
         return self.pending is not None and self.pending.expect != "yes_no" and trial.facts != self.facts
-
-    def _new_red_flag(self, text: str):
-        """The first red flag this turn would fire that had not fired, with the facts it would give (the
-        signs of every red flag it would fire are withheld until confirmed)."""
-        fired, probe = self.brain.red_flags_from(self.facts, text)
-        flags = [f for f in self.brain.rules.red_flags if f.id in fired]
-        withheld = {fact for f in flags for fact in facts_in(f.fires_when)}
-        return (flags[0] if flags else None), probe, withheld
-
-    def _sign_heard(self, flag, probe: dict) -> bool:
-        """This turn names a sign that one of the red flag's own questions asks about (not only facts that make
-        it together, like back pain now with both legs)."""
-        heard = self._signs_named(flag, probe)
-        return any(heard & ({q.fact} | set(q.covers)) for q in flag.questions)
-
-    @staticmethod
-    def _signs_named(flag, probe: dict) -> set[str]:
-        """The red flag's signs this turn says are present."""
-        return {fact for fact in facts_in(flag.fires_when) if probe.get(fact) is True}
 
     def _asked_about(self, flag) -> bool:
         """The open question is this red flag's own."""
@@ -203,14 +179,11 @@ class SpokenDialogue(Dialogue):
         answer to that question counts as not sure."""
         self.said.append(text)
         before = dict(self.facts)
-        for fact, value in probe.items():  # "mumbled ... bowel": stroke is checked, and the bladder not taken
-            if fact not in withheld or fact not in self.brain.rules.red_flag_facts or value is not True:
-                self.facts[fact] = value
+        take_all_but_signs(self.brain, self.facts, probe, withheld)
         hold_back_signs(self.brain.triage, self.facts, before, probe)
         reopen_denied_signs(self.brain.rules, before, self.facts, self.pending)  # a turn checked for one sign
         self._passing.note(before, self.facts, self.pending, self.asked)
-        heard = self._signs_named(flag, probe)
-        question = next((q for q in flag.questions if heard & set(q.covers)), flag.questions[0])
+        question = question_for(flag, probe)
         if self._puts_in_all[question.fact] >= MAX_PUTS:  # answered, yet heard again and again: not sure
             self.facts[question.fact], self.asked[question.fact] = UNSURE, "(heard again after its answer)"
             return [Say("I keep hearing something about a warning sign, so I'll count it as not sure, to be safe.")] \
