@@ -155,6 +155,41 @@ def test_a_warning_sign_heard_only_by_the_open_model_is_kept(brain):
     assert kept is heard, "the dialogue then confirms it with the warning sign's own question"
 
 
+def test_a_warning_sign_the_grammar_heard_otherwise_is_asked_again_not_taken(brain):
+    """Found over pink noise at 5 dB (dev sessions): "no" to the fall question was "fell" at 1.00 openly and "what"
+    in the grammar. Taken, the fall ended the session as an emergency before the stroke question was asked."""
+    from voice_triage.spoken import SpokenDialogue
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.readings import DISAGREE_CONFIDENCE, choose
+    from voice_triage.voice.start import _new_red_flags
+
+    def matters(a, b):
+        return bool(_new_red_flags(brain, a, b))
+
+    fall = next(q for f in brain.rules.red_flags for q in f.questions if q.fact == "screen_trauma")
+    dialogue = SpokenDialogue(brain)
+    dialogue.start()
+    dialogue.hear("tingling on the top of my foot")
+    ask = dialogue._ask(fall)
+    context = _context(brain, ask)
+    kept = choose(Transcript("what", 0.0), Transcript("fell", 1.0), context, matters)
+    assert kept.text == "fell" and kept.confidence <= DISAGREE_CONFIDENCE, "never dropped, never taken"
+    events = dialogue.hear(kept.text, kept.confidence)
+    assert not dialogue.done and dialogue.pending is fall, [getattr(e, "text", e) for e in events]
+    assert dialogue.facts.get("screen_trauma") is None
+    dialogue.hear("no", 0.95)
+    assert dialogue.facts.get("screen_trauma") is False and not dialogue.done
+    # both readings the same sign word: taken as heard, as before
+    kept = choose(Transcript("fell", 0.0), Transcript("fell", 1.0), context, matters)
+    assert kept.confidence == 1.0
+
+
+def _context(brain, ask):
+    from voice_triage.voice.context import context_for
+
+    return context_for(ask, brain.knowledge)
+
+
 def test_every_question_kind_has_a_small_grammar(brain):
     from voice_triage.dialogue import Ask, Dialogue
     from voice_triage.voice.context import context_for

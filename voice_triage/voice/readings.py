@@ -125,6 +125,12 @@ def _choose(in_context: Transcript | None, heard: Transcript, context: Context,
             # side or duration in the grammar and an unsure sign openly ("my left foot", "fall" at 0.05): both
             # go on, so the answer is taken and the warning sign is still confirmed by its own question
             return Transcript(f"{in_context.text}, {heard.text}", heard.confidence, in_context.words + heard.words)
+        if context.signs and not shared:
+            # the grammar heard something else entirely: the sign goes on, to be confirmed by its own question, but is
+            # never taken on readings that conflict. Over pink noise at 5 dB, "no" to "Did this start after a fall?"
+            # was "fell" at 1.00 openly and "what" in the grammar; taken, it ended the session before the stroke
+            # question (dev sessions)
+            return _with_confidence(heard, min(heard.confidence, DISAGREE_CONFIDENCE))
         return heard
     first, _, rest = heard.text.partition(" ")
     if rest in context.expected and not set(rest.split()) & set(in_context.text.split()) and not context.holds(first):
