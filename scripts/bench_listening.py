@@ -46,7 +46,8 @@ FLIPS = ({"yes", "no"}, {"yes", "confirm"})
 FLAGS = {"--clean": "clean speech only", "--dev": "development answers only", "--quick": "short answers only",
          "--descriptions": "descriptions only", "--misses": "list every miss",
          "--typed-set": "only the typed set's short replies, said",
-         "--pink": "pink noise instead of brown (more of it in the speech band)"}
+         "--pink": "pink noise instead of brown (more of it in the speech band)",
+         "--heldout-misses": "list the misses of held-out items too (they are only counted otherwise)"}
 if "--clean" in sys.argv:
     NOISE_SNR_DB = (None,)
 NOISE_COLOUR = "pink" if "--pink" in sys.argv else "brown"
@@ -124,6 +125,14 @@ def with_noise(speech: array.array, snr_db: float | None, seed: int) -> bytes:
     noise_rms = math.sqrt(sum(b * b for b in noise) / len(noise))
     gain = speech_rms / noise_rms / 10 ** (snr_db / 20)
     return array.array("h", (max(-32768, min(32767, int(s + b * gain))) for s, b in zip(clean, noise))).tobytes()
+
+
+def listed(misses: list[str], held_out: bool) -> list[str]:
+    """The misses to print: a held-out item's are counted but not listed unless --heldout-misses, so that a run made
+    while tuning does not show them."""
+    if not held_out or "--heldout-misses" in sys.argv or not misses:
+        return misses
+    return [f"    ({len(misses)} misses of held-out items: --heldout-misses lists them)"]
 
 
 def coloured_noise(count: int, rng: random.Random) -> list[float]:
@@ -313,7 +322,8 @@ def short_answers(listening: Listening, all_voices: list[Voice], part: str | Non
         lines.append("    by voice: " + ", ".join(f"{v.name} {counts[v.name]}/{per_voice}" for v in all_voices))
         lines.append(f"    of the wrong, durations the rules treat the same (thresholds {sorted(thresholds)} days): "
                      f"{counts['same care']}")
-        lines += ["    flip: " + f for f in flips] + ["    " + m for m in misses[:12 if "--misses" not in sys.argv else None]]
+        shown = misses if "--misses" in sys.argv else misses[:12]
+        lines += listed(["    flip: " + f for f in flips] + ["    " + m for m in shown], held_out=part != "dev")
     return lines
 
 
@@ -373,12 +383,14 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
                 dialogue.hear(kept.text, kept.confidence)
                 confirmed += dialogue._sign_question is not None
                 if dialogue.assessment().red_flags:
-                    fired.append(f"{voice.name}: {text!r} heard {kept.text!r} -> {dialogue.assessment().red_flags}")
+                    fired.append((text, f"{voice.name}: {text!r} heard {kept.text!r} -> "
+                                        f"{dialogue.assessment().red_flags}"))
                 spoken, typed = calm_session_emergency(listening, text, kept)
                 ended["typed"] += typed
                 if spoken and not typed:
                     ended["spoken only"] += 1
-                    fired.append(f"{voice.name}: {text!r} heard {kept.text!r} -> emergency at the end of the session")
+                    fired.append((text, f"{voice.name}: {text!r} heard {kept.text!r} -> emergency at the end of the "
+                                        "session"))
             for n, (text, flags) in enumerate(alarming):
                 kept = listening.hear(with_noise(voice.say(text), snr, seed=n), None)
                 dialogue = listening.dialogue_at(None)
@@ -390,7 +402,7 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
                 if flags & set(dialogue.assessment().red_flags):
                     in_session += 1
                 else:
-                    missed.append(f"{voice.name}: {text!r} heard {kept.text!r}")
+                    missed.append((text, f"{voice.name}: {text!r} heard {kept.text!r}"))
         noise_name = "clean" if snr is None else f"{snr} dB SNR"
         total = len(calm) * min(2, len(all_voices))
         lines.append(f"spoken descriptions without a red flag ({noise_name}, {total}): fired "
@@ -398,13 +410,21 @@ def descriptions(listening: Listening, all_voices: list[Voice], noise: tuple = (
         lines.append(f"  the whole session after it (typed answers: no to warning signs, yes to back pain, the side as "
                      f"typed): emergency at the end {ended['spoken only']} where typed had none (typed: "
                      f"{ended['typed']} emergencies of {total})")
-        lines += ["    fired: " + f for f in fired]
+        lines += by_part("    fired: ", fired)
         count = len(alarming) * min(2, len(all_voices))
         lines.append(f"spoken red-flag descriptions ({noise_name}, {count}): escalated or checked by its own "
                      f"question when heard {at_once}; escalated by the end of the session (its question answered "
                      f"yes) {in_session}, missed {len(missed)}")
-        lines += ["    missed: " + m for m in missed]
+        lines += by_part("    missed: ", missed)
     return lines
+
+
+def by_part(lead: str, misses: list[tuple[str, str]]) -> list[str]:
+    """Misses of development items, then those of held-out items (see `listed`)."""
+    from evalsets import held_out
+
+    return ([lead + line for text, line in misses if not held_out(text)]
+            + listed([lead + line for text, line in misses if held_out(text)], held_out=True))
 
 
 def words_of(text: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Whole spoken sessions offline (issue 7), for `scripts/bench --voice`; `--misses` lists each difference.
+"""Whole spoken sessions offline (issue 7), for `scripts/bench --voice`; `--misses` lists each difference (of
+held-out patients too with `--heldout-misses`).
 
 Each labelled description (tests/fixtures/eval/descriptions.yaml) is a patient. They say it, then answer every
 question from the facts of their own words as text mode reads them: yes to the question of a red flag they have,
@@ -125,7 +126,7 @@ def hearing(brain, recognizer, voice, snr, seed: int):
 
 def main() -> list[str]:
     import evalsets
-    from bench_listening import voices
+    from bench_listening import listed, voices
 
     from voice_triage.brain import Brain
     from voice_triage.facts import LEVELS
@@ -172,7 +173,7 @@ def main() -> list[str]:
                      f"{count['with a red flag']}, a question put more than 3 times in all {count['put more than 3 times']}, "
                      f"questions beyond typed: median {statistics.median(beyond):g}, max {max(beyond)}")
         if "--misses" in sys.argv:
-            lines += misses
+            lines += listed(misses, held_out=part != "dev")
     lines.append(f"  ({time.perf_counter() - started:.0f} s)")
     return lines
 
