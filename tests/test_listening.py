@@ -160,6 +160,7 @@ def test_a_warning_sign_the_grammar_heard_otherwise_is_asked_again_not_taken(bra
     in the grammar. Taken, the fall ended the session as an emergency before the stroke question was asked."""
     from voice_triage.spoken import SpokenDialogue
     from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import context_for
     from voice_triage.voice.readings import DISAGREE_CONFIDENCE, choose
     from voice_triage.voice.start import _new_red_flags
 
@@ -171,7 +172,7 @@ def test_a_warning_sign_the_grammar_heard_otherwise_is_asked_again_not_taken(bra
     dialogue.start()
     dialogue.hear("tingling on the top of my foot")
     ask = dialogue._ask(fall)
-    context = _context(brain, ask)
+    context = context_for(ask, brain.knowledge)
     kept = choose(Transcript("what", 0.0), Transcript("fell", 1.0), context, matters)
     assert kept.text == "fell" and kept.confidence <= DISAGREE_CONFIDENCE, "never dropped, never taken"
     events = dialogue.hear(kept.text, kept.confidence)
@@ -182,12 +183,6 @@ def test_a_warning_sign_the_grammar_heard_otherwise_is_asked_again_not_taken(bra
     # both readings the same sign word: taken as heard, as before
     kept = choose(Transcript("fell", 0.0), Transcript("fell", 1.0), context, matters)
     assert kept.confidence == 1.0
-
-
-def _context(brain, ask):
-    from voice_triage.voice.context import context_for
-
-    return context_for(ask, brain.knowledge)
 
 
 def test_every_question_kind_has_a_small_grammar(brain):
