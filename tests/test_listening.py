@@ -353,6 +353,10 @@ def test_two_readings_of_one_turn_are_combined_safely(brain):
     assert kept("yes_no", "i doubt", "i up", 0.17).confidence < 0.5
     assert kept("yes_no", "yes i have", "no i have", 0.3).confidence < 0.5
     assert kept("side", "my left foot", "my what foot", 0.3).confidence >= 0.5
+    # two different sides, both with "right", which is also a yes ("right and left" in the grammar, "right and you"
+    # openly, espeak-ng at 140 wpm): read back, never the open side taken because both readings were "a yes"
+    reading = kept("side", "right and left", "right and you", 0.63)
+    assert (reading.text, reading.confidence < 0.5) == ("right and left", True)
     assert kept("yes_no", "you got it", "you will", 0.56).confidence < 0.5  # "usually not", espeak-ng at 190 wpm
     # from the typed set's replies said aloud: a warning sign's answer that the grammar did not hear as an answer
     # at all ("undo" for "never", "i am" openly) is read back, never taken as a yes

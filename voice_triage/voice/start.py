@@ -64,22 +64,34 @@ def _new_red_flags(brain: Brain, heard: str, in_context: str) -> set[str]:
 def answer_to(brain: Brain, ask: Ask, text: str) -> str | None:
     """What a reading answers to `ask` itself ("yes", "no, hedged", "unsure", the choices or places it names, a number
     of days), or None. A request ("what") answers nothing: it is the commonest mishearing of a short answer ("left")."""
+    words = tokenize(text)
+    lexicon = brain.lexicons.get(ask.fact) if ask.fact else None
+    choosing = ask.expect == "choice" or (lexicon is not None and lexicon.kind == "list")
+    if choosing:
+        # the choice first: "right" is also a yes, and "right and left" (both) and "right and you" (right) read as
+        # the same yes let the open reading through (typed set's dev replies said, espeak-ng 140 wpm)
+        named = _choice_named(brain, ask, text, words)
+        if named is not None:
+            return named
     reply = brain.replies.read(text)
     if reply.answers:
         return reply.kind + (", hedged" if reply.hedged else "")  # "probably not" is checked, "no" is not
-    words = tokenize(text)
-    lexicon = brain.lexicons.get(ask.fact) if ask.fact else None
-    if ask.expect == "choice" or (lexicon is not None and lexicon.kind == "list"):
-        facts: dict = {}
-        if ask.fact:  # as the lexicon reads it: "gradually" and "slowly" agree
-            brain.read(facts, text)
-        value = facts.get(ask.fact)
-        if isinstance(value, str):
-            return value.replace("_", " ")
-        named = sorted(value) if isinstance(value, list) else [choice for choice in ask.choices if choice in words]
-        return "+".join(named) if named else None  # places too: "top_of_foot+toes"
+    if choosing:
+        return None
     days = parse_duration(words) if "how long" in ask.text.lower() else None
     return f"{days} days" if days is not None else None
+
+
+def _choice_named(brain: Brain, ask: Ask, text: str, words: list[str]) -> str | None:
+    """The choices or places a reading names, as the lexicon reads them ("gradually" and "slowly" agree), or None."""
+    facts: dict = {}
+    if ask.fact:
+        brain.read(facts, text)
+    value = facts.get(ask.fact)
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    named = sorted(value) if isinstance(value, list) else [choice for choice in ask.choices if choice in words]
+    return "+".join(named) if named else None  # places too: "top_of_foot+toes"
 
 
 def command_in(brain: Brain, text: str) -> str | None:
