@@ -107,7 +107,8 @@ class Patient:
 
 def text_questions(brain, scenario: dict) -> int:
     """How many questions the text dialogue asks the same patient."""
-    from voice_triage.dialogue import Ask, Dialogue
+    from voice_triage.dialogue import Dialogue
+    from voice_triage.events import Ask
 
     dialogue, patient, asked = Dialogue(brain), Patient(scenario), 0
     events = dialogue.start()

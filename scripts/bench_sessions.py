@@ -78,7 +78,7 @@ class Patient:
 
 def session(brain, text: str, flags: set[str], hear=None, limit: int = 60) -> dict:
     """One session, spoken when `hear` (Ask, words -> Transcript) is given, else typed."""
-    from voice_triage.dialogue import Ask
+    from voice_triage.events import Ask
     from voice_triage.spoken import SpokenDialogue
 
     dialogue, patient = SpokenDialogue(brain), Patient(brain, text, flags)

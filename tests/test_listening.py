@@ -14,7 +14,8 @@ SHORT = [u for u in UTTERANCES if u.get("context")] + \
 
 @pytest.fixture(scope="module")
 def listening(brain):
-    from voice_triage.dialogue import Ask, Dialogue
+    from voice_triage.dialogue import Dialogue
+    from voice_triage.events import Ask
     from voice_triage.voice.start import _new_red_flags, answer_to, recognizer_for
 
     side = next(q for q in brain.rules.questions if q.fact == "side")
@@ -186,7 +187,8 @@ def test_a_warning_sign_the_grammar_heard_otherwise_is_asked_again_not_taken(bra
 
 
 def test_every_question_kind_has_a_small_grammar(brain):
-    from voice_triage.dialogue import Ask, Dialogue
+    from voice_triage.dialogue import Dialogue
+    from voice_triage.events import Ask
     from voice_triage.voice.context import context_for
     from voice_triage.voice.jsgf import jsgf
 
@@ -228,7 +230,7 @@ def test_the_yes_no_grammar_holds_every_short_answer_the_replies_read(brain):
     """An answer of up to three words the reader takes ("a bit", "not at all", "nope") must be in the grammar
     too: one missing is forced onto its nearest neighbour ("not at all" was heard as "a little"). Echoes
     ("I do") are a chosen few, and of the many ways of not knowing, the short ones."""
-    from voice_triage.dialogue import Ask
+    from voice_triage.events import Ask
     from voice_triage.voice.context import TYPED_ONLY, context_for
 
     phrases = set(context_for(Ask("Is it cold?", "yes_no"), brain.knowledge).phrases)
@@ -251,7 +253,7 @@ def test_the_yes_no_grammar_holds_every_short_answer_the_replies_read(brain):
 def test_durations_are_said_with_a_count_that_agrees_with_the_unit(brain):
     """ "a month", "two months", "for months", never "two month" or "thirty year" (PocketSphinx forced "a year"
     into "thirty year" = 30 years when the grammar let any count take any unit)."""
-    from voice_triage.dialogue import Ask
+    from voice_triage.events import Ask
     from voice_triage.voice.context import context_for
     from voice_triage.voice.jsgf import jsgf
 
@@ -267,7 +269,7 @@ def test_durations_are_said_with_a_count_that_agrees_with_the_unit(brain):
 def test_an_ending_command_heard_only_in_the_grammar_is_checked(brain):
     """ "stop" is in every grammar, so it is heard; but a grammar reading of it that the open model did not
     make ("doc") is checked before the session ends, and one both made is taken."""
-    from voice_triage.dialogue import Ask
+    from voice_triage.events import Ask
     from voice_triage.voice.asr import Transcript
     from voice_triage.voice.context import context_for
     from voice_triage.voice.readings import choose
@@ -288,7 +290,7 @@ def test_an_ending_command_heard_only_in_the_grammar_is_checked(brain):
 def test_readings_said_alike_agree(brain):
     """ "four days" heard openly and "for days" in the grammar are one sound, not a disagreement to check
     ("Did you say: for days?" sounds like what the person said, so it settles nothing)."""
-    from voice_triage.dialogue import Ask
+    from voice_triage.events import Ask
     from voice_triage.voice.asr import Transcript
     from voice_triage.voice.context import context_for
     from voice_triage.voice.readings import choose
@@ -302,7 +304,8 @@ def test_readings_said_alike_agree(brain):
 def test_two_readings_of_one_turn_are_combined_safely(brain):
     """The misses of the development set of spoken answers, as pairs of readings (grammar, open model): each is
     decided so that the answer is taken or checked, and a warning sign is never lost."""
-    from voice_triage.dialogue import Ask, Dialogue
+    from voice_triage.dialogue import Dialogue
+    from voice_triage.events import Ask
     from voice_triage.spoken import SpokenDialogue
     from voice_triage.voice.asr import Transcript
     from voice_triage.voice.context import context_for

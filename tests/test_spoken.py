@@ -264,7 +264,7 @@ def test_a_care_level_lowered_by_a_fact_heard_in_passing_asks_that_fact_before_t
 def test_a_fact_heard_in_passing_that_rules_out_an_emergency_is_asked_before_the_summary(spoken):
     """Heard (espeak-ng, 140 wpm) for "numbness rising from both feet up to my knees over three days": the "right"
     heard in passing kept spreading numbness at "today", where both sides make it an emergency."""
-    from voice_triage.dialogue import Ask
+    from voice_triage.events import Ask
 
     spoken.hear("right the both feet up to my knees over three do you", 0.7)
     assert spoken.pending.fact == "screen_weakness"

@@ -9,12 +9,13 @@ from __future__ import annotations
 import collections
 import copy
 from dataclasses import dataclass, field
-from typing import ClassVar, Union
+from typing import ClassVar
 
 from rapidfuzz.distance import OSA
 
 from .assessment import Assessment, spoken_lines
 from .brain import Brain
+from .events import Ask, End, Event, Result, Say
 from .facts import LEVELS, UNSURE, Facts
 from .intent import CORE_CONFIDENCE, IntentMatch
 from .normalize import tokenize
@@ -31,46 +32,6 @@ SUMMARY_OFFER = Question("summary_offer", "Would you like a summary you can show
 DESCRIBE_EXAMPLE = "For example: tingling on the outside of my left leg and the top of my foot."
 HELP = ("You can describe your symptoms in your own words, or answer yes, no, or not sure. "
         "You can also say: repeat, go back, I meant no, start over, skip, or stop.")
-
-
-@dataclass(frozen=True)
-class Say:
-    """The assistant speaks and expects no answer."""
-
-    text: str
-    """What it says."""
-
-
-@dataclass(frozen=True)
-class Ask:
-    """The assistant asks a question and waits for one answer."""
-
-    text: str
-    """The question."""
-    expect: str
-    """`yes_no`, `free` or `choice`."""
-    choices: tuple[str, ...] = ()
-    """For `choice`: the options, as words."""
-    fact: str = ""
-    """The fact the answer sets (listening uses the ways its lexicon says it: "gradually", "bad back")."""
-    yes_no_too: bool = False
-    """A plain yes or no also answers this choice ("Do you have back pain now, or ...?")."""
-
-
-@dataclass(frozen=True)
-class Result:
-    """An assessment was reached (again, if it changed)."""
-
-    assessment: Assessment
-    """The assessment."""
-
-
-@dataclass(frozen=True)
-class End:
-    """The conversation is over."""
-
-
-Event = Union[Say, Ask, Result, End]
 
 
 @dataclass

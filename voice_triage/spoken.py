@@ -16,7 +16,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from .dialogue import DESCRIBE, MAX_PUTS, Ask, Dialogue, Event, Say
+from .dialogue import DESCRIBE, MAX_PUTS, Dialogue
+from .events import Ask, Event, Say
 from .facts import UNSURE
 from .heard_in_passing import CHECK_EARLIER, HeardInPassing, hold_back_signs, reopen_denied_signs
 from .reply import UNCLEAR, Reply

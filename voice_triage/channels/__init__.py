@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..dialogue import Event
+from ..events import Event
 
 
 class Channel(Protocol):

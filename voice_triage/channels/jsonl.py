@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import BinaryIO, TextIO
 
-from ..dialogue import Ask, End, Event, Result, Say
+from ..events import Ask, End, Event, Result, Say
 from .text import read_line
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import BinaryIO, TextIO
 
-from ..dialogue import Ask, End, Event, Result, Say
+from ..events import Ask, End, Event, Result, Say
 
 MAX_LINE_BYTES = 1_000_000
 """A longer line is read in part; the rest is discarded."""

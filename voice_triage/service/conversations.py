@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..brain import Brain
-from ..dialogue import Ask, Dialogue, End, Event, Result, Say
+from ..dialogue import Dialogue
+from ..events import Ask, End, Event, Result, Say
 from ..session import summary_paths
 
 WAKE_WORD_HINT = "Say the wake word, then your answer."

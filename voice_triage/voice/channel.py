@@ -10,7 +10,7 @@ from typing import BinaryIO, Callable, Protocol, TextIO
 
 from ..channels.jsonl import event_json
 from ..channels.text import read_line
-from ..dialogue import Ask, End, Event, Say
+from ..events import Ask, End, Event, Say
 from .asr import Recognizer, SpeechError, Transcript, transcribe
 from .audio import AudioError, read_wav, wav_chunks
 from .endpoint import Endpointing

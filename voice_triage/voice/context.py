@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dialogue import Ask
+from ..events import Ask
 from ..duration import parse_duration
 from ..spoken import ENDING
 

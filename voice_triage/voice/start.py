@@ -10,7 +10,7 @@ from typing import BinaryIO, TextIO
 
 from ..brain import Brain
 from ..knowledge import cache_dir
-from ..dialogue import Ask
+from ..events import Ask
 from ..duration import parse_duration
 from ..intent import ANSWERS
 from ..normalize import tokenize
