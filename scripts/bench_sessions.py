@@ -10,6 +10,7 @@ once: Piper if installed, espeak-ng at 140 and 190 wpm; clean and brown noise at
 takes minutes. The recogniser carries over from turn to turn and from session to session, as in a long session. With
 `--fresh`, each patient has a new one that starts from how the last session ended (voice/start.py keeps the
 microphone's sound), as sessions one after another on one computer; `--fresh --forget`: a first session each time.
+`--turns`: each listed session turn by turn (the question, what was said, the reading kept).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def session(brain, text: str, flags: set[str], hear=None, limit: int = 60) -> di
     from voice_triage.spoken import SpokenDialogue
 
     dialogue, patient = SpokenDialogue(brain), Patient(brain, text, flags)
-    events, asks, puts = dialogue.start(), 0, collections.Counter()
+    events, asks, puts, turns = dialogue.start(), 0, collections.Counter(), []
     while not dialogue.done and asks < limit:
         ask = next((e for e in reversed(events) if isinstance(e, Ask)), None)
         if ask is None:
@@ -94,12 +95,13 @@ def session(brain, text: str, flags: set[str], hear=None, limit: int = 60) -> di
             events = dialogue.hear(words)
         else:
             heard = hear(ask, words)
+            turns.append(f"{ask.text} / said {words!r} / heard {heard.text!r} {heard.confidence:.2f}")
             events = dialogue.hear(heard.text, heard.confidence)
     if not dialogue.done:
         dialogue.finish()
     assessment = dialogue.assessment()
     return {"level": assessment.level, "red_flags": set(assessment.red_flags), "asks": asks,
-            "most_puts": max(puts.values(), default=0), "said": dialogue.said}
+            "most_puts": max(puts.values(), default=0), "said": dialogue.said, "turns": turns}
 
 
 def hearing(brain, recognizer, voice, snr, seed: int):
@@ -167,6 +169,8 @@ def main() -> list[str]:
                               f"typed {typed['level']}, spoken {spoken['level']}{unacceptable}"
                               f"{' (FALSE EMERGENCY)' if false_alarm else ''}{' (MISSED RED FLAG)' if missed else ''}, "
                               f"questions {typed['asks']} -> {spoken['asks']}, heard first {spoken['said'][:1]}")
+                if "--turns" in sys.argv:  # each spoken turn: the question, what was said, the reading kept
+                    misses[-1] += "".join(f"\n        {turn}" for turn in spoken["turns"])
         lines.append(f"  {part} ({count['sessions']}): acceptable level {count['acceptable']} (typed "
                      f"{count['typed acceptable']}), same level as typed {count['same level']}, false emergencies "
                      f"{count['false emergencies']}, red flags missed {count['red flags missed']} of "
