@@ -51,13 +51,32 @@ class Patient:
         typed.hear(text)
         self.brain, self.text, self.flags, self.facts, self.last = brain, text, flags, dict(typed.facts), ""
 
-    def reply(self, ask) -> str:
+    def reply(self, ask, question=None) -> str:
+        """The answer to `ask`; `question`: the open question, which a read-back is about."""
         if ask.text.startswith(READ_BACK):  # yes when the reading read back means what they said
             heard = ask.text[len(READ_BACK):].rstrip("?")
             kinds = {self.brain.replies.read(heard).kind, self.brain.replies.read(self.last).kind}
-            return "yes" if heard == self.last.lower() or (len(kinds) == 1 and kinds <= {"yes", "no"}) else "no"
+            same = heard == self.last.lower() or (len(kinds) == 1 and kinds <= {"yes", "no"})
+            return "yes" if same or self.means_the_same(question, heard) else "no"
         self.last = self.answer(ask)
         return self.last
+
+    def means_the_same(self, question, heard: str) -> bool:
+        """Typed as the answer to `question`, `heard` sets the facts their own words would ("gradual" for
+        "gradually", "left leg" for "the left"): a person says yes to it, as in bench_listening.py."""
+        from voice_triage.spoken import SpokenDialogue
+
+        if question is None:
+            return False
+        facts = []
+        for text in (heard, self.last):
+            typed = SpokenDialogue(self.brain)
+            typed.start()
+            typed.hear(self.text)
+            typed._ask(question)
+            typed.hear(text)
+            facts.append(dict(typed.facts))
+        return question.fact in facts[1] and facts[0] == facts[1]
 
     def answer(self, ask) -> str:
         from voice_triage.dialogue import DESCRIBE, SUMMARY_OFFER
@@ -90,12 +109,15 @@ def session(brain, text: str, flags: set[str], hear=None, limit: int = 60) -> di
             break
         asks += 1
         puts[dialogue.pending.fact if dialogue.pending else ""] += 1
-        words = patient.reply(ask)
+        words = patient.reply(ask, dialogue.pending)
         if hear is None:
             events = dialogue.hear(words)
         else:
             heard = hear(ask, words)
-            turns.append(f"{ask.text} / said {words!r} / heard {heard.text!r} {heard.confidence:.2f}")
+            raw = getattr(hear, "raw", None)  # the two readings the kept one was chosen from
+            both = f" (open {raw.text!r} {raw.confidence:.2f}, grammar {raw.in_context.text!r})" \
+                if raw is not None and raw.in_context is not None else ""
+            turns.append(f"{ask.text} / said {words!r} / heard {heard.text!r} {heard.confidence:.2f}{both}")
             events = dialogue.hear(heard.text, heard.confidence)
     if not dialogue.done:
         dialogue.finish()
@@ -117,7 +139,8 @@ def hearing(brain, recognizer, voice, snr, seed: int):
     def hear(ask, words: str):
         context = context_for(ask, brain.knowledge)  # None for a description: the open model alone
         recognizer.expect(context)
-        heard = transcribe(recognizer, wav_chunks(with_noise(voice.say(words), snr, seed), trailing_silence=0.3))
+        heard = hear.raw = transcribe(recognizer, wav_chunks(with_noise(voice.say(words), snr, seed),
+                                                             trailing_silence=0.3))
         if context is None:
             return heard
         return choose(heard.in_context, heard, context, lambda text, in_context: bool(
