@@ -186,6 +186,31 @@ def test_a_warning_sign_the_grammar_heard_otherwise_is_asked_again_not_taken(bra
     assert kept.confidence == 1.0
 
 
+def test_a_warning_sign_heard_with_nothing_in_the_grammar_is_asked_again_not_taken(brain):
+    """Found over pink noise at 10 dB (dev sessions, Piper): "no" was "fell off" at 0.94 openly, with nothing whole in
+    the grammar, and again at 0.82 in answer to the fall question, which took it: a false emergency."""
+    from voice_triage.spoken import SpokenDialogue
+    from voice_triage.voice.asr import Transcript
+    from voice_triage.voice.context import context_for
+    from voice_triage.voice.readings import choose
+    from voice_triage.voice.start import _new_red_flags
+
+    fall = next(q for f in brain.rules.red_flags for q in f.questions if q.fact == "screen_trauma")
+    dialogue = SpokenDialogue(brain)
+    dialogue.start()
+    dialogue.hear("tingling on the top of my foot")
+    context = context_for(dialogue._ask(fall), brain.knowledge)
+    for nothing_whole in ("", "you"):  # no reading, or the path of a phrase cut short
+        kept = choose(Transcript(nothing_whole, 0.0), Transcript("fell off", 0.82), context,
+                      lambda a, b: bool(_new_red_flags(brain, a, b)))
+        assert kept.text == "fell off" and kept.confidence < dialogue.sure_of_warning, "never dropped, never taken"
+    events = dialogue.hear(kept.text, kept.confidence)
+    assert not dialogue.done and dialogue.pending is fall, [getattr(e, "text", e) for e in events]
+    assert dialogue.facts.get("screen_trauma") is None
+    dialogue.hear("yes", 0.95)  # confirmed: acted on
+    assert dialogue.facts.get("screen_trauma") is True and dialogue.assessment().level.startswith("emergency")
+
+
 def test_every_question_kind_has_a_small_grammar(brain):
     from voice_triage.dialogue import Dialogue
     from voice_triage.events import Ask
