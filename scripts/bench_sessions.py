@@ -44,12 +44,17 @@ class Patient:
     """Answers from the facts of their own description, read as typed."""
 
     def __init__(self, brain, text: str, flags: set[str]) -> None:
+        self.brain, self.text, self.flags, self.last = brain, text, flags, ""
+        self.facts = dict(self._typed().facts)
+
+    def _typed(self):
+        """A typed session after their description."""
         from voice_triage.spoken import SpokenDialogue
 
-        typed = SpokenDialogue(brain)
+        typed = SpokenDialogue(self.brain)
         typed.start()
-        typed.hear(text)
-        self.brain, self.text, self.flags, self.facts, self.last = brain, text, flags, dict(typed.facts), ""
+        typed.hear(self.text)
+        return typed
 
     def reply(self, ask, question=None) -> str:
         """The answer to `ask`; `question`: the open question, which a read-back is about."""
@@ -64,15 +69,11 @@ class Patient:
     def means_the_same(self, question, heard: str) -> bool:
         """Typed as the answer to `question`, `heard` sets the facts their own words would ("gradual" for
         "gradually", "left leg" for "the left"): a person says yes to it, as in bench_listening.py."""
-        from voice_triage.spoken import SpokenDialogue
-
         if question is None:
             return False
         facts = []
         for text in (heard, self.last):
-            typed = SpokenDialogue(self.brain)
-            typed.start()
-            typed.hear(self.text)
+            typed = self._typed()
             typed._ask(question)
             typed.hear(text)
             facts.append(dict(typed.facts))
