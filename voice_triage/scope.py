@@ -6,7 +6,7 @@ Pure functions over the mentions that understand.py found; the words they use ar
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .language import Cues
 
@@ -32,8 +32,9 @@ def _end(mention: Mention) -> int:
 
 
 def _lists(mentions: list[Mention], tokens: list[str], clause_of: list[int], soft: set[int],
-           cues: Cues) -> list[list[int]]:
-    """Mentions joined only by "and", "or", commas and stop words: "no fever, chills or sweats"."""
+           cues: Cues, kind: Callable[[str], str]) -> list[list[int]]:
+    """Mentions joined only by "and", "or", commas and stop words: "no fever, chills or sweats". `kind`: a fact's
+    lexicon kind (a place list, a yes/no flag)."""
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
     stops = {t[0] for t in cues.terminators if len(t) == 1}
     groups: list[list[int]] = []
@@ -49,7 +50,10 @@ def _lists(mentions: list[Mention], tokens: list[str], clause_of: list[int], sof
                 and all(clause_of[k] in soft for k in breaks)
                 and bool(joiners or breaks)
                 # "and" lists one kind of thing ("bowel and bladder"): "no fever and my bladder is leaking" is no list
-                and (current.fact == previous.fact or any(w != "and" for w in joiners) or bool(breaks)))
+                and (current.fact == previous.fact or any(w != "and" for w in joiners) or bool(breaks))
+                # a comma alone lists things of one kind: "nothing below the knee, tight jeans" names a place, then
+                # a cause, and the "nothing" is the place's only
+                and (bool(joiners) or kind(current.fact) == kind(previous.fact)))
             if joined or current.start < _end(previous):
                 groups[-1].append(i)
                 continue
@@ -58,14 +62,14 @@ def _lists(mentions: list[Mention], tokens: list[str], clause_of: list[int], sof
 
 
 def spread_negation(mentions: list[Mention], tokens: list[str], clause_of: list[int], soft: set[int],
-                    cues: Cues, spans: Spans) -> list[Mention]:
+                    cues: Cues, spans: Spans, kind: Callable[[str], str]) -> list[Mention]:
     """A negation at either end of a closed list covers the whole list.
 
     "no fever, chills or weight loss" negates all three; "bowel and bladder both fine" both.
     "no fever and my bladder is leaking" is no list: "is leaking" follows the bladder.
     """
     out = list(mentions)
-    for group in _lists(mentions, tokens, clause_of, soft, cues):
+    for group in _lists(mentions, tokens, clause_of, soft, cues, kind):
         first, last = mentions[group[0]], mentions[group[-1]]
         after = _end(last)
         rest = [tokens[k] for k in range(after, len(tokens)) if clause_of[k] == clause_of[after - 1]]

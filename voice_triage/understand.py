@@ -111,7 +111,8 @@ class Understander:
         segment_of = self._segments(tokens, clause_of, cue_spans["terminators"])
         mentions = [self._contextualise(phrase, start, end, skipped, tokens, confidence, segment_of, cue_spans, proxy)
                     for phrase, start, end, skipped in self._match(tokens)]
-        mentions = scope.spread_negation(mentions, tokens, clause_of, soft, self.cues, cue_spans)
+        mentions = scope.spread_negation(mentions, tokens, clause_of, soft, self.cues, cue_spans,
+                                         lambda fact: self.language.lexicons[fact].kind)
         mentions = scope.mark_hypothetical(mentions, clause_of, questions, self.cues, cue_spans)
         duration = self._duration(tokens, clause_of, segment_of, mentions)
         return Understanding(mentions, duration, proxy, tokens, truncated)
