@@ -93,8 +93,10 @@ def _choose(in_context: Transcript | None, heard: Transcript, context: Context,
             return replace(heard, confidence=max(heard.confidence, IN_CONTEXT_CONFIDENCE))
         if theirs is not None:
             # two different answers ("probably so" openly, "probably not" in the grammar): the likelier is
-            # checked, neither is taken
-            likelier = heard if heard.confidence >= OPEN_ANSWER_CONFIDENCE else in_context
+            # checked, neither is taken. Where the grammar's goes on from the open one ("absolutely" openly,
+            # "absolutely not"), the open model lost a soft last word in noise, so the grammar's is the likelier
+            likelier = heard if heard.confidence >= OPEN_ANSWER_CONFIDENCE \
+                and not in_context.text.startswith(heard.text + " ") else in_context
             return _with_confidence(likelier, DISAGREE_CONFIDENCE)
         if mine is not None and context.signs:
             # an answer openly, a request or another sound in the grammar ("i am" and "undo" for "never"): the
